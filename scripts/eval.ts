@@ -1,0 +1,120 @@
+/**
+ * Answer quality on the dev question set (`test/eval/questions.json`):
+ * hit@1, hit@3, MRR@5 and abstention rates, on the seed corpus alone and with
+ * the seed article among the State of the Union addresses as distractors.
+ *
+ *   npm run eval               # both corpora
+ *   npm run eval -- --verbose  # also list every miss
+ *   npm run eval -- --json     # figures as JSON
+ */
+import { readFileSync } from 'node:fs';
+import { answer } from '../src/answer/answer.ts';
+import { loadCorpus } from '../src/corpus/load.ts';
+import type { Article } from '../src/corpus/types.ts';
+import { buildIndex, type SearchIndex } from '../src/search/build.ts';
+import { loadSotuArticles } from './lib/sotu.ts';
+
+interface QuestionSet {
+  article: string;
+  answerable: Array<{ q: string; paragraphs: number[] }>;
+  unanswerable: Array<{ q: string }>;
+}
+
+export interface EvalFigures {
+  corpus: string;
+  passages: number;
+  hitAt1: number;
+  hitAt3: number;
+  mrrAt5: number;
+  abstainUnanswerable: number;
+  abstainAnswerable: number;
+  boilerplateReturned: number;
+  misses: string[];
+}
+
+/** Scores every question of the set against one index. */
+export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): EvalFigures {
+  const boilerplate = new Set(
+    index.articles.flatMap((article) =>
+      article.paragraphs.filter((p) => p.boilerplate).map((p) => `${article.id}#${p.number}`),
+    ),
+  );
+  let hit1 = 0;
+  let hit3 = 0;
+  let reciprocalRanks = 0;
+  let abstainedAnswerable = 0;
+  let boilerplateReturned = 0;
+  const misses: string[] = [];
+  for (const { q, paragraphs } of set.answerable) {
+    const result = answer(index, q, { limit: 5 });
+    const ids = result.results.map((r) => `${r.source.article}#${r.source.paragraph}`);
+    boilerplateReturned += ids.filter((id) => boilerplate.has(id)).length;
+    const rank = ids.findIndex((id) => paragraphs.some((p) => id === `${set.article}#${p}`));
+    if (!result.answered) abstainedAnswerable++;
+    if (rank === 0) hit1++;
+    if (rank >= 0 && rank < 3) hit3++;
+    if (rank >= 0) reciprocalRanks += 1 / (rank + 1);
+    if (rank !== 0) {
+      misses.push(
+        `  ${result.answered ? `rank ${rank < 0 ? '>5' : rank + 1}` : 'ABSTAINED'}: ${q}  (want ${paragraphs.join('/')}, got ${ids.slice(0, 3).join(' ') || result.reason})`,
+      );
+    }
+  }
+  let abstainedUnanswerable = 0;
+  for (const { q } of set.unanswerable) {
+    const result = answer(index, q);
+    if (!result.answered) abstainedUnanswerable++;
+    else
+      misses.push(
+        `  ANSWERED unanswerable: ${q}  (got ${result.results[0]?.source.article}#${result.results[0]?.source.paragraph})`,
+      );
+  }
+  const n = set.answerable.length;
+  return {
+    corpus,
+    passages: index.passages.length,
+    hitAt1: hit1 / n,
+    hitAt3: hit3 / n,
+    mrrAt5: reciprocalRanks / n,
+    abstainUnanswerable: abstainedUnanswerable / set.unanswerable.length,
+    abstainAnswerable: abstainedAnswerable / n,
+    boilerplateReturned,
+    misses,
+  };
+}
+
+function printFigures(figures: EvalFigures, verbose: boolean) {
+  const f = (x: number) => x.toFixed(3);
+  console.log(`${figures.corpus} (${figures.passages} passages)`);
+  console.log(
+    `  hit@1 ${f(figures.hitAt1)}   hit@3 ${f(figures.hitAt3)}   MRR@5 ${f(figures.mrrAt5)}`,
+  );
+  console.log(
+    `  abstains on unanswerable ${f(figures.abstainUnanswerable)}   on answerable ${f(figures.abstainAnswerable)}   boilerplate returned ${figures.boilerplateReturned}`,
+  );
+  if (verbose) console.log(figures.misses.join('\n'));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const set = JSON.parse(
+    readFileSync(new URL('../test/eval/questions.json', import.meta.url), 'utf8'),
+  ) as QuestionSet;
+  const seeds = (await loadCorpus(process.env.SEEDS_DIR ?? 'seeds')).articles;
+  const corpora: Array<[string, Article[]]> = [
+    ['seed corpus', seeds],
+    ['seed + State of the Union distractors', [...seeds, ...loadSotuArticles()]],
+  ];
+  const results = corpora.map(([name, articles]) => evaluate(buildIndex(articles), set, name));
+  if (args.includes('--json'))
+    console.log(
+      JSON.stringify(
+        results.map(({ misses, ...figures }) => figures),
+        null,
+        2,
+      ),
+    );
+  else for (const figures of results) printFigures(figures, args.includes('--verbose'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,274 @@
+import { splitSentences } from '../corpus/split.ts';
+import type { Passage, SearchIndex } from '../search/build.ts';
+import { type AnalyzedQuery, analyzeQuery, type Concept } from '../search/query.ts';
+import { type RankedPassage, rankPassages } from '../search/rank.ts';
+import { cleanInput } from '../text/normalize.ts';
+import { Synonyms } from '../text/synonyms.ts';
+import { indexTerms } from '../text/terms.ts';
+
+/** Longest question accepted, in characters; longer input is refused with a message, not cut. */
+export const MAX_QUESTION_LENGTH = 500;
+/**
+ * The least share of a question's weight (see `rankPassages`) the best passage
+ * must cover for the bot to answer; below it, the bot says what is missing.
+ */
+export const MIN_COVERAGE = 0.55;
+/** Passages returned by default. */
+export const DEFAULT_RESULT_COUNT = 3;
+
+/** Where a passage comes from. */
+export interface PassageSource {
+  article: string;
+  title: string;
+  /** True when the title was derived from the article's first paragraph. */
+  titleDerived: boolean;
+  publisher: string | null;
+  published: string | null;
+  url: string | null;
+  paragraph: number;
+}
+
+/** A passage that answers (part of) a question. */
+export interface AnswerPassage {
+  text: string;
+  /** The sentence of `text` that best answers the question. */
+  highlight: string;
+  score: number;
+  source: PassageSource;
+  /** The question's words that this passage matches, as the user wrote them. */
+  matchedTerms: string[];
+}
+
+/** The result of {@link answer}: passages, or why there are none. */
+export interface Answer {
+  question: string;
+  answered: boolean;
+  /** Why the bot did not answer, in words for the asker. */
+  reason?: string;
+  /** Questions the bot can answer that are close to the one asked ("did you mean"). */
+  suggestions?: string[];
+  /** Words that were read as typos of words in the articles. */
+  corrections?: Array<{ from: string; to: string }>;
+  results: AnswerPassage[];
+  /** How many passages match in all, for paging. */
+  total: number;
+}
+
+/** Options for {@link answer} and {@link searchPassages}. */
+export interface AnswerOptions {
+  /** How many passages to return. Default {@link DEFAULT_RESULT_COUNT}. */
+  limit?: number;
+  /** How many of the best passages to skip, for paging. Default 0. */
+  offset?: number;
+  /** Only passages from this article id. Default: all. */
+  article?: string;
+  /** Synonym source. Default: the curated groups and WordNet, shared by all callers. */
+  synonyms?: Synonyms;
+}
+
+let sharedSynonyms: Synonyms | undefined;
+function defaultSynonyms(): Synonyms {
+  sharedSynonyms ??= new Synonyms();
+  return sharedSynonyms;
+}
+
+/**
+ * Answers a question with the passages that answer it, best first, or
+ * abstains with a reason when a word it asks about is in no article.
+ *
+ * @example
+ * const result = answer(index, 'Who led the Ukrainian delegation?');
+ * result.results[0]?.source.paragraph // => 22
+ * answer(index, 'What did China say?').reason // => 'No article mentions China.'
+ */
+export function answer(index: SearchIndex, question: string, options: AnswerOptions = {}): Answer {
+  const invalid = validateQuestion(question);
+  if (invalid) return invalid;
+  const query = analyzeQuery(index, options.synonyms ?? defaultSynonyms(), question);
+  const unanswerable = explainUnanswerable(query);
+  if (unanswerable) return unanswerable;
+  const ranked = rankPassages(index, query, { article: options.article });
+  const best = ranked[0];
+  if (best && best.coverage < MIN_COVERAGE) return explainWeakMatch(query, best);
+  return present(query, ranked, options);
+}
+
+/**
+ * Looks passages up by keywords. Unlike {@link answer} it lists whatever
+ * matches, even when some words match nothing; it only says so.
+ *
+ * @example
+ * searchPassages(index, 'sanctions', { limit: 5 }).results.length // => 4
+ */
+export function searchPassages(
+  index: SearchIndex,
+  text: string,
+  options: AnswerOptions = {},
+): Answer {
+  const invalid = validateQuestion(text);
+  if (invalid) return invalid;
+  const query = analyzeQuery(index, options.synonyms ?? defaultSynonyms(), text);
+  const ranked = rankPassages(index, query, { article: options.article });
+  if (ranked.length === 0) return explainUnanswerable(query) ?? notFound(query);
+  return present(query, ranked, options);
+}
+
+/**
+ * Checks a question before any search: not empty, not too long, has letters or digits.
+ * Returns the refusal, or null when the question can be searched.
+ */
+export function validateQuestion(question: string): Answer | null {
+  const text = cleanInput(question);
+  const refuse = (reason: string): Answer => ({
+    question: text,
+    answered: false,
+    reason,
+    results: [],
+    total: 0,
+  });
+  if (text === '')
+    return refuse('Please type a question, for example "Who led Ukraine\'s delegation?"');
+  const length = [...text].length;
+  if (length > MAX_QUESTION_LENGTH) {
+    return refuse(`That is ${length} characters; please ask in at most ${MAX_QUESTION_LENGTH}.`);
+  }
+  if (!/[\p{L}\p{N}]/u.test(text)) {
+    return refuse(
+      'That has no words to search for. Ask about a person, place or event in the articles.',
+    );
+  }
+  return null;
+}
+
+/** Why a question cannot be answered, or null when no name it asks about is missing from the articles. */
+function explainUnanswerable(query: AnalyzedQuery): Answer | null {
+  const missing = query.concepts.filter(
+    (concept) => concept.status === 'missing' && concept.entity,
+  );
+  const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
+  const base = { question: query.text, answered: false, results: [], total: 0 };
+  if (missing.length > 0) {
+    const names = missing.map((concept) => concept.original);
+    const suggestions = suggest(query, missing);
+    return {
+      ...base,
+      reason: `No article mentions ${new Intl.ListFormat('en', { type: 'disjunction' }).format(names)}.`,
+      ...(suggestions.length > 0 ? { suggestions } : {}),
+    };
+  }
+  if (searchable.length === 0) {
+    return {
+      ...base,
+      reason:
+        'That has no words to search for. Ask about a person, place or event in the articles.',
+    };
+  }
+  return null;
+}
+
+/** The best passage covers too little of the question: say which words nothing matched. */
+function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
+  const unmatched = query.concepts
+    .filter((concept, position) => concept.status !== 'noise' && !best.matched.includes(position))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3)
+    .map((concept) => concept.original);
+  const missing = query.concepts.filter((concept) => concept.status === 'missing');
+  const suggestions = suggest(query, missing);
+  const list = new Intl.ListFormat('en', { type: 'conjunction' }).format(unmatched);
+  return {
+    question: query.text,
+    answered: false,
+    reason: `No passage answers that: none covers ${list} together with the rest of the question.`,
+    ...(suggestions.length > 0 ? { suggestions } : {}),
+    results: [],
+    total: 0,
+  };
+}
+
+function notFound(query: AnalyzedQuery): Answer {
+  return {
+    question: query.text,
+    answered: false,
+    reason: 'No passage in the articles matches that.',
+    results: [],
+    total: 0,
+  };
+}
+
+/** "Did you mean": the question with each missing word replaced by its closest known word. */
+function suggest(query: AnalyzedQuery, missing: Concept[]): string[] {
+  const suggestions = new Set<string>();
+  const replaceable = missing.filter((concept) => concept.nearMisses.length > 0);
+  if (replaceable.length !== missing.length) return [];
+  for (let choice = 0; choice < 3; choice++) {
+    let text = query.text;
+    for (const concept of replaceable) {
+      const replacement = concept.nearMisses[Math.min(choice, concept.nearMisses.length - 1)] ?? '';
+      text = text.replace(concept.original, replacement);
+    }
+    if (text !== query.text) suggestions.add(text);
+  }
+  return [...suggestions];
+}
+
+function present(query: AnalyzedQuery, ranked: RankedPassage[], options: AnswerOptions): Answer {
+  if (ranked.length === 0) return notFound(query);
+  const offset = Math.max(0, options.offset ?? 0);
+  const limit = Math.max(1, options.limit ?? DEFAULT_RESULT_COUNT);
+  const corrections = query.concepts
+    .filter((concept) => concept.correction !== null)
+    .map((concept) => ({ from: concept.original, to: concept.correction ?? '' }));
+  return {
+    question: query.text,
+    answered: true,
+    ...(corrections.length > 0 ? { corrections } : {}),
+    results: ranked.slice(offset, offset + limit).map((ranked) => toAnswerPassage(query, ranked)),
+    total: ranked.length,
+  };
+}
+
+function toAnswerPassage(
+  query: AnalyzedQuery,
+  { passage, score, matched }: RankedPassage,
+): AnswerPassage {
+  return {
+    text: passage.text,
+    highlight: bestSentence(query, passage),
+    score: Math.round(score * 1000) / 1000,
+    source: {
+      article: passage.article.id,
+      title: passage.article.title,
+      titleDerived: passage.article.titleDerived,
+      publisher: passage.article.publisher,
+      published: passage.article.published,
+      url: passage.article.url,
+      paragraph: passage.paragraph,
+    },
+    matchedTerms: matched
+      .map((position) => query.concepts[position]?.original ?? '')
+      .filter(Boolean),
+  };
+}
+
+/** The sentence that covers the most of the question, weighting rare words higher; the first on a tie. */
+function bestSentence(query: AnalyzedQuery, passage: Passage): string {
+  const sentences = splitSentences(passage.text);
+  let best = sentences[0] ?? passage.text;
+  let bestScore = 0;
+  for (const sentence of sentences) {
+    const terms = new Set(indexTerms(sentence));
+    let score = 0;
+    for (const concept of query.concepts) {
+      let strongest = 0;
+      for (const [term, weight] of concept.searchTerms)
+        if (terms.has(term)) strongest = Math.max(strongest, weight);
+      score += concept.weight * strongest;
+    }
+    if (score > bestScore) {
+      best = sentence;
+      bestScore = score;
+    }
+  }
+  return best;
+}

