@@ -12,7 +12,9 @@ export const MAX_QUESTION_LENGTH = 500;
  * The least share of a question's weight (see `rankPassages`) the best passage
  * must cover for the bot to answer; below it, the bot says what is missing.
  */
-export const MIN_COVERAGE = 0.55;
+export const MIN_COVERAGE = 0.5;
+/** Further passages are listed while they cover at least this share of what the best one covers. */
+const RELATED_COVERAGE = 0.5;
 /** Passages returned by default. */
 export const DEFAULT_RESULT_COUNT = 3;
 
@@ -90,7 +92,11 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
   if (best && best.coverage < MIN_COVERAGE) return explainWeakMatch(query, best);
-  return present(query, ranked, options);
+  // Passages that cover much less of the question than the best one are noise, not further answers.
+  const relevant = ranked.filter(
+    (passage) => passage.coverage >= (best?.coverage ?? 0) * RELATED_COVERAGE,
+  );
+  return present(query, relevant, options);
 }
 
 /**

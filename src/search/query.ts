@@ -11,7 +11,7 @@ export const CURATED_WEIGHT = 0.6;
 export const WORDNET_WEIGHT = 0.3;
 /** How much a typo-corrected word counts next to one spelled as in the text. */
 export const CORRECTION_WEIGHT = 0.8;
-/** How much more a name (a person, place, organisation) weighs than a common word of the same rarity. */
+/** How much more a missing name (a person, place, organisation) weighs than a missing common word. */
 export const ENTITY_WEIGHT = 2;
 /** A word the text capitalizes at least this often is read as a name. */
 const NAME_CAPITALIZATION = 0.6;
@@ -35,7 +35,7 @@ export interface Concept {
   correction: string | null;
   /** Index terms searched for this concept, with their weights (the concept's own term is 1). */
   searchTerms: Map<string, number>;
-  /** Inverse document frequency, doubled for names: rarer words say more about what is asked. */
+  /** Inverse document frequency (doubled for a missing name): rarer words say more about what is asked. */
   weight: number;
   /** True for a name: a question about a name no passage has is not answered by other words. */
   entity: boolean;
@@ -69,8 +69,8 @@ export function analyzeQuery(
   );
   addCuratedSynonyms(index, synonyms, concepts);
   for (const concept of concepts) {
-    if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length / 0.5);
-    if (concept.entity) concept.weight *= ENTITY_WEIGHT;
+    if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length);
+    if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
   }
   for (const concept of concepts) {
     if (concept.status === 'found' || concept.status === 'synonym') {
@@ -91,7 +91,11 @@ function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
   const result: Token[] = [];
   const seen = new Set<string>();
   const push = (token: Token) => {
-    if (isStopWord(token.word) || seen.has(token.word) || result.length >= MAX_QUERY_CONCEPTS)
+    if (
+      (isStopWord(token.word) && !token.acronym) ||
+      seen.has(token.word) ||
+      result.length >= MAX_QUERY_CONCEPTS
+    )
       return;
     seen.add(token.word);
     result.push(token);
@@ -205,7 +209,10 @@ function closestTerms(
     .sort((a, b) => a.distance - b.distance || b.info.passages - a.info.passages);
   const best = candidates[0];
   const exact = best && best.distance <= silentDistance ? best.candidate : null;
-  const near = candidates.slice(0, 3).map(({ info }) => info.word);
+  const near = candidates
+    .filter(({ distance }) => distance <= Math.max(1, Math.floor(word.length / 4)))
+    .slice(0, 3)
+    .map(({ info }) => info.word);
   return { exact, near };
 }
 

@@ -26,7 +26,8 @@ please pls plz thanks thank thx ty question questions answer wonder wondering cu
 someone somebody anyone anybody people guys guy folks everyone`;
 
 const CHAT_FILLER = `hey hi hello yo sup ok okay lol lmao rofl omg wtf btw idk imo imho tbh fyi
-u ur ya yeah yep nope nah hmm uh um er like just gonna wanna gotta kinda sorta bot`;
+u ur ya yeah yep nope nah hmm uh um er like just gonna wanna gotta kinda sorta bot
+even rly really actually literally honestly seriously anyway anyways still bro dude mate man`;
 
 const STOP_WORDS: ReadonlySet<string> = new Set(
   `${FUNCTION_WORDS} ${QUESTION_WORDS} ${CHAT_FILLER}`.split(/\s+/).filter(Boolean),

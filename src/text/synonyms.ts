@@ -1,5 +1,5 @@
 import { SYNONYM_GROUPS } from './synonym-groups.ts';
-import { indexTerms } from './terms.ts';
+import { indexTerms, toTerm } from './terms.ts';
 import { WordNet } from './wordnet.ts';
 
 /** Where a synonym came from; curated groups are trusted more than WordNet. */
@@ -102,4 +102,11 @@ export class Synonyms {
       .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
       .filter((synonym) => synonym.terms.length > 0);
   }
+}
+
+/** A phrase's index terms; a lone stop word ("us" for the United States) stands as itself. */
+function phraseTerms(phrase: string): string[] {
+  const terms = indexTerms(phrase);
+  const word = phrase.trim().toLowerCase();
+  return terms.length === 0 && /^[a-z]+$/.test(word) ? [toTerm(word)] : terms;
 }

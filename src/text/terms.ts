@@ -85,7 +85,9 @@ export function forEachTerm(
 ): void {
   for (const token of tokenize(text)) {
     const capitalized = /^\p{Lu}/u.test(token.original);
-    if (!isStopWord(token.word)) visit(toTerm(token.word), token.word, capitalized);
+    // "US" is a country, "us" a pronoun: words written in capitals are never stop words.
+    if (token.acronym || !isStopWord(token.word))
+      visit(toTerm(token.word), token.word, capitalized);
     for (const part of token.parts) {
       if (!isStopWord(part)) visit(toTerm(part), part, capitalized);
     }

@@ -136,7 +136,16 @@ export type RestFault =
   | { kind: 'status'; status: number; body?: unknown; delayMs?: number }
   | { kind: 'discordError'; code: number; message: string; status?: number; delayMs?: number }
   | { kind: 'delay'; delayMs: number }
-  | { kind: 'hangUp'; delayMs?: number };
+  | {
+      kind: 'hangUp';
+      /**
+       * true (default): TCP reset, which the client sees as ECONNRESET and
+       * @discordjs/rest retries. false: a plain close, which undici reports as
+       * "other side closed" and @discordjs/rest does not retry.
+       */
+      reset?: boolean;
+      delayMs?: number;
+    };
 
 /** Which requests a fault applies to. */
 export interface RestFaultMatch {
@@ -715,8 +724,9 @@ export class FakeDiscord {
 
   /**
    * Resolves with the first truthy value `check` returns, re-checking after every
-   * request, gateway payload or state change. Rejects after `timeoutMs` (default
-   * 5000) or when the fake closes.
+   * request, gateway payload or state change, and every 10 ms (so conditions on
+   * client-side state work too). Rejects after `timeoutMs` (default 5000) or when
+   * the fake closes.
    */
   waitFor<T>(
     check: () => T | undefined | null | false,
@@ -727,6 +737,7 @@ export class FakeDiscord {
     return new Promise<T>((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.changes.off('change', evaluate);
       };
       const evaluate = () => {
@@ -750,6 +761,7 @@ export class FakeDiscord {
         cleanup();
         reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`));
       }, timeoutMs);
+      const poll = setInterval(evaluate, 10);
       this.changes.on('change', evaluate);
       evaluate();
     });
@@ -1259,7 +1271,9 @@ export class FakeDiscord {
       this.changed();
       const reply = await this.replyTo(record, req);
       if (this.closed) return;
-      if (reply === 'hangUp') {
+      if (reply === 'reset') {
+        req.socket.resetAndDestroy();
+      } else if (reply === 'close') {
         req.socket.destroy();
       } else {
         record.status = reply.status;
@@ -1315,12 +1329,13 @@ export class FakeDiscord {
   private async replyTo(
     record: RecordedRequest,
     req: IncomingMessage,
-  ): Promise<RouteReply | 'hangUp'> {
+  ): Promise<RouteReply | 'reset' | 'close'> {
     const fault = this.takeFault(record);
     if (fault && fault.kind !== 'delay') {
       record.fault = fault.kind;
       if (fault.delayMs) await this.sleep(fault.delayMs);
-      return fault.kind === 'hangUp' ? 'hangUp' : this.faultReply(fault, record);
+      if (fault.kind === 'hangUp') return fault.reset === false ? 'close' : 'reset';
+      return this.faultReply(fault, record);
     }
     if (!req.url?.startsWith('/api')) {
       return { status: 404, body: { message: '404: Not Found', code: 0 } };

@@ -1,0 +1,15 @@
+/**
+ * Looks passages up from the command line: `npm run search -- sanctions`.
+ * SEEDS_DIR picks the corpus (default ./seeds).
+ */
+import { ANSI_STYLE, PLAIN_STYLE, renderAnswer } from '../console/render.ts';
+import { Library } from '../library.ts';
+
+const library = await Library.open({ seedsDir: process.env.SEEDS_DIR ?? 'seeds' }).catch(
+  (error: Error) => {
+    process.stderr.write(`search: ${error.message}\n`);
+    process.exit(1);
+  },
+);
+const answer = library.search(process.argv.slice(2).join(' '), { limit: 5 });
+process.stdout.write(`${renderAnswer(answer, process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE)}\n`);

@@ -1,0 +1,68 @@
+import { createInterface } from 'node:readline/promises';
+import type { Library } from '../library.ts';
+import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } from './render.ts';
+
+export const CONSOLE_HELP = `Ask about the articles. Commands:
+  /ask <question>     the passages that answer it, with their sources (or just type the question)
+  /search <keywords>  look passages up
+  /sources            the articles I know
+  /refresh            reload the articles from disk
+  /help               this text
+  /quit               leave (or Ctrl+D)`;
+
+/**
+ * Runs one console command and returns what to print; the console and tests share it.
+ *
+ * @example
+ * await runConsoleCommand(library, '/ask who led the Ukrainian delegation?')
+ */
+export async function runConsoleCommand(
+  library: Library,
+  line: string,
+  style = PLAIN_STYLE,
+): Promise<string> {
+  const [, command = '', rest = ''] = /^\/(\w+)\s*([\s\S]*)$/.exec(line.trim()) ?? [
+    null,
+    'ask',
+    line,
+  ];
+  switch (command.toLowerCase()) {
+    case 'ask':
+      return renderAnswer(library.answer(rest), style);
+    case 'search':
+      return renderAnswer(library.search(rest, { limit: 5 }), style);
+    case 'sources':
+      return renderSources(library.sources(), library.loadedAt);
+    case 'refresh':
+      return renderRefresh(await library.refresh({ requestedBy: 'console' }));
+    case 'help':
+      return CONSOLE_HELP;
+    default:
+      return `Unknown command /${command}. ${CONSOLE_HELP}`;
+  }
+}
+
+/**
+ * The interactive console: the bot's commands in a terminal, for running
+ * without a Discord token.
+ */
+export async function runConsole(library: Library): Promise<void> {
+  const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE;
+  const terminal = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: 'ask> ',
+  });
+  const articles = library.sources().length;
+  process.stdout.write(
+    `talkbot console: ${articles} article${articles === 1 ? '' : 's'} loaded. No DISCORD_TOKEN set, so the bot runs here.\n${CONSOLE_HELP}\n`,
+  );
+  terminal.prompt();
+  for await (const line of terminal) {
+    const trimmed = line.trim();
+    if (trimmed === '/quit' || trimmed === '/exit') break;
+    if (trimmed) process.stdout.write(`${await runConsoleCommand(library, trimmed, style)}\n`);
+    terminal.prompt();
+  }
+  terminal.close();
+}

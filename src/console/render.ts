@@ -1,0 +1,119 @@
+import type { Answer, AnswerPassage, PassageSource } from '../answer/answer.ts';
+import type { RefreshReport, SourceSummary } from '../library.ts';
+
+/** How to emphasise text: ANSI bold on a terminal, Markdown-style stars elsewhere. */
+export interface TextStyle {
+  bold: (text: string) => string;
+  dim: (text: string) => string;
+}
+
+/** Styles for a terminal that understands ANSI escapes. */
+export const ANSI_STYLE: TextStyle = {
+  bold: (text) => `\u001b[1m${text}\u001b[22m`,
+  dim: (text) => `\u001b[2m${text}\u001b[22m`,
+};
+
+/** Styles for pipes and files. */
+export const PLAIN_STYLE: TextStyle = { bold: (text) => `**${text}**`, dim: (text) => text };
+
+/**
+ * A source as one line: publisher · title · date · ¶N. A derived title is
+ * marked so nobody takes it for the headline.
+ *
+ * @example
+ * formatSource({ publisher: 'Sky News', title: 'Talks', titleDerived: false, published: '2025-05-16', paragraph: 6, … })
+ * // => 'Sky News · Talks · 16 May 2025 · ¶6'
+ */
+export function formatSource(source: PassageSource): string {
+  const title = source.titleDerived
+    ? `“${source.title}” (untitled; from its first line)`
+    : source.title;
+  return [
+    source.publisher,
+    title,
+    source.published && formatDate(source.published),
+    `¶${source.paragraph}`,
+    source.url,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/**
+ * A date as a reader writes it.
+ *
+ * @example
+ * formatDate('2025-05-16') // => '16 May 2025'
+ */
+export function formatDate(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  return Number.isNaN(date.getTime())
+    ? isoDate
+    : date.toLocaleDateString('en-GB', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
+}
+
+/**
+ * An answer for a terminal: each passage with its best sentence emphasised and
+ * its source underneath, or the reason there is none and what to try instead.
+ */
+export function renderAnswer(answer: Answer, style: TextStyle): string {
+  if (!answer.answered) {
+    const lines = [answer.reason ?? 'No answer.'];
+    if (answer.suggestions?.length)
+      lines.push(`Did you mean: ${answer.suggestions.map((s) => `“${s}”`).join(', ')}?`);
+    return lines.join('\n');
+  }
+  const lines: string[] = [];
+  if (answer.corrections?.length) {
+    lines.push(
+      style.dim(`(read ${answer.corrections.map((c) => `“${c.from}” as “${c.to}”`).join(', ')})`),
+    );
+  }
+  answer.results.forEach((passage, i) => {
+    lines.push(
+      `${i + 1}. ${emphasise(passage, style)}`,
+      style.dim(`   — ${formatSource(passage.source)}`),
+    );
+  });
+  if (answer.total > answer.results.length) {
+    lines.push(style.dim(`(${answer.total - answer.results.length} more passages match)`));
+  }
+  return lines.join('\n');
+}
+
+function emphasise(passage: AnswerPassage, style: TextStyle): string {
+  const at = passage.text.indexOf(passage.highlight);
+  if (at < 0) return passage.text;
+  const end = at + passage.highlight.length;
+  return `${passage.text.slice(0, at)}${style.bold(passage.highlight)}${passage.text.slice(end)}`;
+}
+
+/** The articles the bot knows, one per line, and when they were loaded. */
+export function renderSources(sources: SourceSummary[], loadedAt: Date): string {
+  const lines = sources.map((source) => {
+    const title = source.titleDerived ? `“${source.title}” (untitled)` : source.title;
+    const date = source.published ? formatDate(source.published) : 'undated';
+    return `- ${title} — ${source.publisher ?? 'unknown publisher'}, ${date}, ${source.paragraphs} paragraphs [${source.id}]`;
+  });
+  lines.push(`Loaded ${loadedAt.toISOString()}.`);
+  return lines.join('\n');
+}
+
+/** A refresh report for a terminal. */
+export function renderRefresh(report: RefreshReport): string {
+  const lines = [report.message];
+  if (report.status === 'done') {
+    const { added, removed, changed } = report.articles;
+    lines.push(
+      `Articles: ${added.length} added, ${removed.length} removed, ${changed.length} changed. ` +
+        `Paragraphs: ${report.paragraphs.added} added, ${report.paragraphs.removed} removed. Took ${report.durationMs} ms.`,
+    );
+  }
+  for (const problem of report.problems) lines.push(`Skipped ${problem.file}: ${problem.reason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,402 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGunzip, createGzip } from 'node:zlib';
+import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
+import type { Article, ArticleMeta, BoilerplateKind, Paragraph } from '../corpus/types.ts';
+import {
+  ENGINE_OPTIONS,
+  type IndexedPassage,
+  type Passage,
+  type SearchIndex,
+  type TermInfo,
+} from './build.ts';
+
+/**
+ * A snapshot is the built index saved to one file, so that a restart loads it
+ * in a fraction of the time a rebuild takes. The file is gzipped lines of
+ * JSON: a header, then the articles, passages, vocabulary and MiniSearch
+ * engine in batches, then an end marker. Lines keep every JSON string far
+ * below V8's string length limit however large the corpus; gzip's checksum
+ * catches a damaged file; the end marker catches a truncated one.
+ */
+const FORMAT = 'talkbot-index-snapshot';
+/** A batch line is written once it holds this many characters. */
+const LINE_CHARS = 1 << 20;
+/**
+ * gzip level. Level 1 is several times faster than the default 6 for a file
+ * about 10% larger; compression runs on libuv's thread pool, beside the
+ * JSON work on the main thread.
+ */
+const GZIP_LEVEL = 1;
+
+/**
+ * The code that decides what a snapshot holds: text processing, index
+ * building, this file's format, and the packages they use. A snapshot built
+ * by other code would hold terms a question no longer produces, so a change
+ * to any of them invalidates every snapshot; no version number to forget.
+ */
+const INDEXING_SOURCE_DIRS = ['../text/'];
+const INDEXING_SOURCE_FILES = ['./build.ts', './snapshot.ts'];
+const INDEXING_PACKAGES = ['minisearch', 'stemmer'];
+
+let indexingCodeHash: string | undefined;
+
+/** A hash of the indexing code, read once per process. */
+function indexingCode(): string {
+  if (indexingCodeHash !== undefined) return indexingCodeHash;
+  const hash = createHash('sha256');
+  const require = createRequire(import.meta.url);
+  const files = [
+    ...INDEXING_SOURCE_DIRS.flatMap((dir) => {
+      const path = fileURLToPath(new URL(dir, import.meta.url));
+      return readdirSync(path)
+        .filter((name) => name.endsWith('.ts'))
+        .sort()
+        .map((name) => join(path, name));
+    }),
+    ...INDEXING_SOURCE_FILES.map((file) => fileURLToPath(new URL(file, import.meta.url))),
+    ...INDEXING_PACKAGES.map((name) => require.resolve(name)),
+  ];
+  for (const file of files) {
+    hash.update(`${basename(file)}\n`);
+    hash.update(readFileSync(file));
+  }
+  indexingCodeHash = hash.digest('hex');
+  return indexingCodeHash;
+}
+
+/**
+ * A sha256 (hex) of everything an index is built from: each article's id,
+ * metadata and paragraphs, and the code that indexes them (text processing,
+ * index building, the snapshot format, MiniSearch and the stemmer).
+ * A snapshot is only loaded for the hash it was saved with.
+ *
+ * @example
+ * const hash = corpusHash(articles);
+ * const index = (await loadSnapshot(path, hash)) ?? buildIndex(articles);
+ */
+export function corpusHash(articles: ReadonlyArray<Article>): string {
+  const hash = createHash('sha256');
+  hash.update(`${FORMAT} ${indexingCode()}\n`);
+  for (const article of articles) {
+    hash.update(JSON.stringify(encodeArticleMeta(article)));
+    for (const paragraph of article.paragraphs) {
+      hash.update(JSON.stringify([paragraph.number, paragraph.text, paragraph.boilerplate]));
+    }
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Saves an index to `path`, atomically: it is written to a temporary file in
+ * the same folder and renamed into place, so a reader sees the old file or
+ * the whole new one, never part of one. On failure the temporary file is
+ * removed and the promise rejects.
+ *
+ * @example
+ * await saveSnapshot('data/index.snapshot', index, corpusHash(index.articles));
+ * @throws when the file cannot be written (missing folder, no permission, disk full).
+ */
+export async function saveSnapshot(path: string, index: SearchIndex, hash: string): Promise<void> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  try {
+    await pipeline(
+      Readable.from(batchLines(encodeIndex(index, hash)), { objectMode: false }),
+      createGzip({ level: GZIP_LEVEL }),
+      createWriteStream(temporary, { flags: 'wx' }),
+    );
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Loads an index saved by {@link saveSnapshot}. Returns null, never throws,
+ * when there is nothing usable: no file, a damaged or truncated one, or one
+ * saved for another corpus hash or format; the caller then builds the index.
+ *
+ * @example
+ * const index = (await loadSnapshot('data/index.snapshot', hash)) ?? buildIndex(articles);
+ */
+export async function loadSnapshot(
+  path: string,
+  expectedHash: string,
+): Promise<SearchIndex | null> {
+  try {
+    return await pipeline(createReadStream(path), createGunzip(), async (source) =>
+      decodeIndex(splitLines(source)[Symbol.asyncIterator](), expectedHash),
+    );
+  } catch {
+    return null;
+  }
+}
+
+// --- Writing ---
+
+type ArticleMetaRecord = [string, string, boolean, string | null, string | null, string | null];
+
+function encodeArticleMeta(article: ArticleMeta): ArticleMetaRecord {
+  return [
+    article.id,
+    article.title,
+    article.titleDerived,
+    article.publisher,
+    article.published,
+    article.url,
+  ];
+}
+
+/** Every line of the file, in order, each without its newline. */
+function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
+  const { index: engineTerms, ...engineMeta } = index.engine.toJSON();
+  yield JSON.stringify({
+    format: FORMAT,
+    hash,
+    articles: index.articles.length,
+    passages: index.passages.length,
+    vocabulary: index.vocabulary.size,
+    engineTerms: engineTerms.length,
+  });
+  const articlePositions = new Map<string, number>();
+  for (const [position, article] of index.articles.entries()) {
+    articlePositions.set(article.id, position);
+    const paragraphs = article.paragraphs.flatMap((p) => [p.number, p.text, p.boilerplate]);
+    const terms = index.articleTerms.get(article.id);
+    yield JSON.stringify([...encodeArticleMeta(article), paragraphs, terms ? [...terms] : null]);
+  }
+  // Passages point at their article and paragraph instead of repeating them.
+  yield* batches(index.passages, 50_000, (passage) => [
+    articlePositions.get(passage.article.id),
+    passage.paragraph,
+  ]);
+  // The readable word is left out when it is the term itself, as it mostly is.
+  yield* batches(index.vocabulary.entries(), 20_000, ([term, info]) => [
+    term,
+    info.word === term ? 0 : info.word,
+    info.passages,
+    info.occurrences,
+    info.capitalized,
+  ]);
+  yield JSON.stringify(engineMeta);
+  yield* batches(engineTerms, 5_000, (entry) => [entry]);
+  yield JSON.stringify({ end: true });
+}
+
+/** Lines of flat JSON arrays, `size` items per line, each item spread by `encode`. */
+function* batches<T>(
+  items: Iterable<T>,
+  size: number,
+  encode: (item: T) => unknown[],
+): Generator<string> {
+  let batch: unknown[] = [];
+  let count = 0;
+  for (const item of items) {
+    for (const value of encode(item)) batch.push(value);
+    if (++count === size) {
+      yield JSON.stringify(batch);
+      batch = [];
+      count = 0;
+    }
+  }
+  if (count > 0) yield JSON.stringify(batch);
+}
+
+/** Joins lines into chunks of about {@link LINE_CHARS}, so the stream handles few large writes. */
+function* batchLines(lines: Iterable<string>): Generator<string> {
+  let chunk: string[] = [];
+  let chars = 0;
+  for (const line of lines) {
+    chunk.push(line, '\n');
+    chars += line.length + 1;
+    if (chars >= LINE_CHARS) {
+      yield chunk.join('');
+      chunk = [];
+      chars = 0;
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}
+
+// --- Reading ---
+
+/** The file is not a snapshot this code can use; {@link loadSnapshot} turns it into null. */
+class UnusableSnapshot extends Error {}
+
+/** Splits a byte stream on newlines; UTF-8 never has a newline byte inside a character. */
+async function* splitLines(source: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  for await (const chunk of source) {
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, end);
+      yield (pending.length > 0 ? Buffer.concat([...pending, piece]) : piece).toString('utf8');
+      pending = [];
+      start = end + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) throw new UnusableSnapshot('the file does not end with a newline');
+}
+
+async function decodeIndex(
+  lines: AsyncIterator<string>,
+  expectedHash: string,
+): Promise<SearchIndex | null> {
+  const next = async (): Promise<unknown> => {
+    const line = await lines.next();
+    if (line.done) throw new UnusableSnapshot('the file ends early');
+    return JSON.parse(line.value);
+  };
+  const header = (await next()) as Record<string, unknown>;
+  if (header?.format !== FORMAT || header.hash !== expectedHash) return null;
+  const articleCount = count(header.articles);
+  const articles: Article[] = [];
+  const metas: ArticleMeta[] = [];
+  const articleTerms = new Map<string, ReadonlySet<string>>();
+  for (let i = 0; i < articleCount; i++) {
+    const { article, meta, terms } = decodeArticle(await next());
+    articles.push(article);
+    metas.push(meta);
+    if (terms) articleTerms.set(article.id, terms);
+  }
+
+  const passages: Passage[] = [];
+  const passageCount = count(header.passages);
+  while (passages.length < passageCount) {
+    const batch = flatArray(await next(), 2);
+    for (let i = 0; i < batch.length; i += 2) {
+      passages.push(decodePassage(articles, metas, batch[i], batch[i + 1]));
+    }
+  }
+  check(passages.length === passageCount, 'passage count');
+
+  const vocabulary = new SearchableMap<TermInfo>();
+  const vocabularySize = count(header.vocabulary);
+  while (vocabulary.size < vocabularySize) {
+    const batch = flatArray(await next(), 5);
+    for (let i = 0; i < batch.length; i += 5) {
+      const [term, word, passageHits, occurrences, capitalized] = batch.slice(i, i + 5);
+      check(typeof term === 'string' && (word === 0 || typeof word === 'string'), 'term');
+      vocabulary.set(term as string, {
+        passages: count(passageHits),
+        word: word === 0 ? (term as string) : (word as string),
+        occurrences: count(occurrences),
+        capitalized: count(capitalized),
+      });
+    }
+  }
+  check(vocabulary.size === vocabularySize, 'vocabulary size');
+
+  const engineMeta = (await next()) as Record<string, unknown>;
+  check(typeof engineMeta === 'object' && engineMeta !== null, 'engine');
+  check(engineMeta.documentCount === passageCount, 'engine document count');
+  const engineTerms: unknown[] = [];
+  const engineTermCount = count(header.engineTerms);
+  while (engineTerms.length < engineTermCount) {
+    for (const entry of flatArray(await next(), 1)) engineTerms.push(entry);
+  }
+  check(engineTerms.length === engineTermCount, 'engine term count');
+  const engine = MiniSearch.loadJS<IndexedPassage>(
+    { ...engineMeta, index: engineTerms } as Parameters<typeof MiniSearch.loadJS>[0],
+    ENGINE_OPTIONS,
+  );
+
+  const end = (await next()) as Record<string, unknown>;
+  check(end?.end === true, 'end marker');
+  check((await lines.next()).done === true, 'nothing after the end marker');
+  return { articles, passages, engine, vocabulary, articleTerms };
+}
+
+function decodeArticle(record: unknown): {
+  article: Article;
+  meta: ArticleMeta;
+  terms: ReadonlySet<string> | null;
+} {
+  check(Array.isArray(record) && record.length === 8, 'article record');
+  const [id, title, titleDerived, publisher, published, url, flat, terms] = record as unknown[];
+  check(
+    typeof id === 'string' &&
+      typeof title === 'string' &&
+      typeof titleDerived === 'boolean' &&
+      isNullableString(publisher) &&
+      isNullableString(published) &&
+      isNullableString(url),
+    'article metadata',
+  );
+  const meta = { id, title, titleDerived, publisher, published, url } as ArticleMeta;
+  const paragraphs: Paragraph[] = [];
+  const values = flatArray(flat, 3);
+  for (let i = 0; i < values.length; i += 3) {
+    const [number, text, boilerplate] = values.slice(i, i + 3);
+    check(typeof text === 'string' && isNullableString(boilerplate), 'paragraph');
+    paragraphs.push({
+      number: count(number),
+      text: text as string,
+      boilerplate: boilerplate as BoilerplateKind | null,
+    });
+  }
+  check(
+    terms === null || (Array.isArray(terms) && terms.every((t) => typeof t === 'string')),
+    'article terms',
+  );
+  return {
+    article: { ...meta, paragraphs },
+    meta,
+    terms: terms === null ? null : new Set(terms as string[]),
+  };
+}
+
+function decodePassage(
+  articles: Article[],
+  metas: ArticleMeta[],
+  articlePosition: unknown,
+  number: unknown,
+): Passage {
+  const article = articles[count(articlePosition)];
+  const meta = metas[count(articlePosition)];
+  check(article !== undefined && meta !== undefined, 'passage article');
+  // Paragraph N is nearly always at position N - 1; look further only when it is not.
+  const atPosition = article.paragraphs[count(number) - 1];
+  const paragraph =
+    atPosition?.number === number
+      ? atPosition
+      : article.paragraphs.find((p) => p.number === number);
+  check(paragraph !== undefined, 'passage paragraph');
+  return {
+    id: `${meta.id}#${paragraph.number}`,
+    article: meta,
+    paragraph: paragraph.number,
+    text: paragraph.text,
+  };
+}
+
+function check(condition: boolean, what: string): asserts condition {
+  if (!condition) throw new UnusableSnapshot(`bad ${what}`);
+}
+
+function count(value: unknown): number {
+  check(Number.isSafeInteger(value) && (value as number) >= 0, 'count');
+  return value as number;
+}
+
+function isNullableString(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function flatArray(value: unknown, stride: number): unknown[] {
+  check(Array.isArray(value) && value.length % stride === 0, 'batch');
+  return value as unknown[];
+}

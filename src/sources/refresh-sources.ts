@@ -1,0 +1,149 @@
+/**
+ * Fetching the sources list: each URL is fetched again and saved as article
+ * files; a URL that fails keeps the copy saved last time.
+ */
+
+import {
+  FetchArticleError,
+  type FetchArticleOptions,
+  type FetchedArticle,
+  fetchArticle,
+} from './fetch-article.ts';
+import {
+  hasSavedCopy,
+  normalizeSourceUrl,
+  parseSourcesList,
+  readSourcesList,
+  saveSourceArticle,
+  sourceArticleId,
+} from './sources-list.ts';
+
+/** What fetching the sources list did, URL by URL. */
+export interface SourcesReport {
+  /** Fetched and saved (`changed`: the saved files differ from last time). */
+  fetched: { url: string; id: string; title: string; changed: boolean }[];
+  /** Could not be fetched; the copy saved last time is still used. */
+  kept: { url: string; id: string; reason: string }[];
+  /** Could not be fetched and no earlier copy exists (`id` is null for a line that is no URL). */
+  failed: { url: string; id: string | null; reason: string }[];
+}
+
+/** The outcome for one source URL. */
+export type SourceOutcome =
+  | { status: 'fetched'; url: string; id: string; title: string; changed: boolean }
+  | { status: 'kept'; url: string; id: string; reason: string }
+  | { status: 'failed'; url: string; id: string | null; reason: string };
+
+/** Sources fetched at once; a long list should not open dozens of connections. */
+const FETCH_CONCURRENCY = 4;
+
+/**
+ * An empty sources report, for refreshes that fetched nothing.
+ *
+ * @example
+ * noSources().fetched // => []
+ */
+export function noSources(): SourcesReport {
+  return { fetched: [], kept: [], failed: [] };
+}
+
+/**
+ * Fetches every URL of `seeds/sources.list` and saves each article beside it.
+ * Never throws: an unreadable list is reported as one failed entry.
+ *
+ * @example
+ * const report = await fetchSources('seeds', { timeoutMs: 10_000 });
+ * report.kept // => [{ url, id, reason: '… timed out …' }] when a site was down
+ */
+export async function fetchSources(
+  seedsDir: string,
+  options: FetchArticleOptions = {},
+): Promise<SourcesReport> {
+  let lines: string[];
+  try {
+    lines = parseSourcesList(await readSourcesList(seedsDir)).map((line) => line.text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      ...noSources(),
+      failed: [{ url: 'sources.list', id: null, reason: `the list could not be read (${code})` }],
+    };
+  }
+  const outcomes = await mapConcurrently(lines, FETCH_CONCURRENCY, (line) =>
+    fetchSource(seedsDir, line, options),
+  );
+  const report = noSources();
+  for (const outcome of outcomes) {
+    switch (outcome.status) {
+      case 'fetched': {
+        const { url, id, title, changed } = outcome;
+        report.fetched.push({ url, id, title, changed });
+        break;
+      }
+      case 'kept':
+        report.kept.push({ url: outcome.url, id: outcome.id, reason: outcome.reason });
+        break;
+      case 'failed':
+        report.failed.push({ url: outcome.url, id: outcome.id, reason: outcome.reason });
+        break;
+    }
+  }
+  return report;
+}
+
+/**
+ * Fetches one source URL and saves it as `<id>.txt` + `<id>.json`. On failure
+ * the files saved last time are left as they are. Never throws.
+ *
+ * @example
+ * await fetchSource('seeds', 'https://news.example/a')
+ * // => { status: 'fetched', url: 'https://news.example/a', id: 'url-news.example-…', title: '…', changed: true }
+ */
+export async function fetchSource(
+  seedsDir: string,
+  input: string,
+  options: FetchArticleOptions = {},
+): Promise<SourceOutcome> {
+  let url: string;
+  try {
+    url = normalizeSourceUrl(input, { allowLoopback: options.allowLoopback ?? false });
+  } catch (error) {
+    return { status: 'failed', url: input, id: null, reason: (error as Error).message };
+  }
+  const id = sourceArticleId(url);
+  let article: FetchedArticle;
+  let changed: boolean;
+  try {
+    article = await fetchArticle(url, options);
+    changed = await saveSourceArticle(seedsDir, id, article);
+  } catch (error) {
+    const reason = describeFailure(error);
+    return (await hasSavedCopy(seedsDir, id))
+      ? { status: 'kept', url, id, reason }
+      : { status: 'failed', url, id, reason };
+  }
+  return { status: 'fetched', url, id, title: article.title, changed };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof FetchArticleError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  return `the article could not be saved (${code ?? (error as Error).message})`;
+}
+
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const position = next++;
+      results[position] = await map(items[position] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answer, MAX_QUESTION_LENGTH, searchPassages } from '../src/answer/answer.ts';
+import { loadCorpus } from '../src/corpus/load.ts';
+import { buildIndex, type SearchIndex } from '../src/search/build.ts';
+
+let index: SearchIndex;
+const BOILERPLATE = [5, 8, 9, 10, 16, 17, 18, 24, 30, 34];
+
+beforeAll(async () => {
+  index = buildIndex((await loadCorpus('seeds')).articles);
+});
+
+const top = (question: string) => answer(index, question).results[0]?.source.paragraph;
+
+describe('ranking', () => {
+  it.each([
+    ['Who led Ukraine’s delegation?', [22]],
+    ['who led ukraines delegation', [22]],
+    ['How many prisoners of war will be exchanged?', [6, 25]],
+    ['POW swap', [6, 25]],
+    ['What did Zelenskiy say about sanctions on X?', [12]],
+    ['Zelensky theater prop', [23]],
+    ['deputy defense chief', [21]],
+    ['What is the Kremlin spokesman called?', [33]],
+    ['What does Russia want on NATO?', [38]],
+    ['truce proposal by Trump', [7]],
+  ])('%s → paragraph %j', (question, paragraphs) => {
+    expect(paragraphs).toContain(top(question));
+  });
+
+  it('returns sources with every field and the best sentence', () => {
+    const [best] = answer(index, 'Who led Ukraine’s delegation?').results;
+    expect(best?.source).toEqual({
+      article: '000_54ae5372d3de91ff',
+      title: expect.stringContaining('Russia and Ukraine failed to agree'),
+      titleDerived: true,
+      publisher: 'Sky News',
+      published: '2025-05-16',
+      url: null,
+      paragraph: 22,
+    });
+    expect(best?.text).toContain(best?.highlight);
+    expect(best?.matchedTerms).toEqual(expect.arrayContaining(['led', 'delegation']));
+  });
+
+  it('picks the sentence that answers within a longer passage', () => {
+    const [best] = answer(
+      index,
+      'What did the Turkish foreign minister say about world peace?',
+    ).results;
+    expect(best?.highlight).toMatch(/world peace/);
+  });
+
+  it('corrects small typos and says so', () => {
+    const result = answer(index, 'who is medinksy');
+    expect(result.answered).toBe(true);
+    expect(result.corrections?.[0]?.from).toBe('medinksy');
+  });
+
+  it('pages through results', () => {
+    const first = searchPassages(index, 'Russia', { limit: 2 });
+    const second = searchPassages(index, 'Russia', { limit: 2, offset: 2 });
+    expect(first.total).toBeGreaterThan(4);
+    expect(second.results[0]?.source.paragraph).not.toBe(first.results[0]?.source.paragraph);
+  });
+
+  it('never returns boilerplate', () => {
+    for (const query of [
+      'Read more',
+      'video player Chrome browser',
+      'Listen to The World podcast',
+      'Latest updates on Istanbul talks',
+    ]) {
+      for (const result of searchPassages(index, query, { limit: 50 }).results) {
+        expect(BOILERPLATE).not.toContain(result.source.paragraph);
+      }
+    }
+  });
+});
+
+describe('abstention', () => {
+  it('names the missing subject', () => {
+    const result = answer(index, 'What did China say about the talks?');
+    expect(result).toMatchObject({
+      answered: false,
+      reason: 'No article mentions China.',
+      results: [],
+    });
+  });
+
+  it('abstains when no passage covers the question', () => {
+    expect(answer(index, 'What is the population of Istanbul?').answered).toBe(false);
+    expect(answer(index, 'Did Erdogan attend the talks?').answered).toBe(false);
+  });
+
+  it('offers did-you-mean for a close misspelling', () => {
+    const result = answer(index, 'what about the sancions');
+    expect(
+      result.answered || result.suggestions?.some((s) => s.includes('sanctions')),
+    ).toBeTruthy();
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['empty', ''],
+    ['whitespace only', ' \n\t '],
+    ['5000 characters', 'why '.repeat(1250)],
+    ['emoji only', '😀🔥🇺🇦'],
+    ['punctuation only', '?!?!'],
+    ['null bytes', '\u0000\u0000'],
+  ])('%s gets a clear message', (_, question) => {
+    const result = answer(index, question);
+    expect(result.answered).toBe(false);
+    expect(result.reason).toMatch(/^[A-Z].+[.?"]$/);
+    expect(result.reason).not.toMatch(/Error|at .+:\d+/);
+  });
+
+  it('tells how long a question may be', () => {
+    expect(answer(index, 'a'.repeat(MAX_QUESTION_LENGTH + 1)).reason).toContain(
+      String(MAX_QUESTION_LENGTH),
+    );
+  });
+
+  it.each([
+    ['markdown', '**who** led _the_ `delegation`?'],
+    ['regex metacharacters', 'ceasefire.*(?:[a-z]+)$^|\\'],
+    ['mentions', '@everyone who led the delegation <@123>'],
+    ['null bytes inside', 'who\u0000 led the delegation'],
+  ])('%s is searched as text', (_, question) => {
+    expect(() => answer(index, question)).not.toThrow();
+  });
+});

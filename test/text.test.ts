@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { cleanInput, foldText } from '../src/text/normalize.ts';
+import { americanize, foldTransliteration } from '../src/text/spelling.ts';
+import { isStopWord } from '../src/text/stopwords.ts';
+import { Synonyms } from '../src/text/synonyms.ts';
+import { indexTerms, toTerm } from '../src/text/terms.ts';
+import { tokenize } from '../src/text/tokenize.ts';
+import { WordNet } from '../src/text/wordnet.ts';
+
+describe('folding', () => {
+  it('folds case, diacritics, curly quotes and dashes', () => {
+    expect(foldText('Dolmabahçe ERDOĞAN “x” ‘y’ a–b')).toBe('dolmabahce erdogan "x" \'y\' a-b');
+  });
+
+  it('cleans invisible characters, null bytes and lone surrogates from input', () => {
+    expect(cleanInput(' who\u200b led\u0000 it?\ud800 ')).toBe('who led it?');
+    expect(cleanInput('ok 😀')).toBe('ok 😀');
+  });
+});
+
+describe('tokenizing', () => {
+  it('drops possessives with straight or curly apostrophes', () => {
+    expect(tokenize("Russia’s Russia's Russias'").map((t) => t.word)).toEqual([
+      'russia',
+      'russia',
+      'russias',
+    ]);
+  });
+
+  it('keeps thousands together and drops the separator', () => {
+    expect(tokenize('1,000 POWs and 1000 more, 2.5 km').map((t) => t.word)).toEqual([
+      '1000',
+      'pows',
+      'and',
+      '1000',
+      'more',
+      '2.5',
+      'km',
+    ]);
+  });
+
+  it('marks acronyms and splits compounds into parts', () => {
+    const [us, ceasefire] = tokenize('US cease-fire');
+    expect(us?.acronym).toBe(true);
+    expect(ceasefire).toMatchObject({ word: 'ceasefire', parts: ['cease', 'fire'] });
+  });
+});
+
+describe('terms', () => {
+  it.each([
+    ['defence', 'defense'],
+    ['theatre', 'theater'],
+    ['Zelenskyy', 'Zelensky'],
+    ['Zelenskiy', 'Zelensky'],
+    ['prisoners', 'prisoner'],
+    ['negotiations', 'negotiation'],
+    ['thousand', '1000'],
+    ['1,000', '1000'],
+  ])('%s and %s become one term', (a, b) => {
+    expect(indexTerms(a)).toEqual(indexTerms(b));
+  });
+
+  it('keeps different words apart', () => {
+    expect(toTerm('hour')).toBe(toTerm('hours'));
+    expect(toTerm('talks')).not.toBe(toTerm('tanks'));
+  });
+
+  it('drops stop words but keeps capitalised acronyms', () => {
+    expect(isStopWord('the')).toBe(true);
+    expect(indexTerms('what did the US say')).toEqual(['us', 'sai']);
+  });
+
+  it('folds British endings and transliterations', () => {
+    expect(americanize('offences')).toBe('offenses');
+    expect(americanize('colour')).toBe('color');
+    expect(americanize('hour')).toBe('hour');
+    expect(foldTransliteration('dmitriy')).toBe(foldTransliteration('dmitri'));
+  });
+});
+
+describe('synonyms', () => {
+  const synonyms = new Synonyms();
+
+  it('finds curated phrases, multi-word ones included', () => {
+    const [match] = synonyms.curatedPhrases(indexTerms('prisoners of war'));
+    expect(match?.length).toBe(2);
+    expect(match?.synonyms.map((s) => s.terms.join(' '))).toContain(toTerm('pow'));
+  });
+
+  it('maps truce to ceasefire both ways', () => {
+    const fromTruce = synonyms
+      .curatedPhrases([toTerm('truce')])[0]
+      ?.synonyms.map((s) => s.terms.join(' '));
+    expect(fromTruce).toContain(toTerm('ceasefire'));
+  });
+
+  it('reads WordNet synonyms and kinds from disk', () => {
+    const wordnet = new WordNet();
+    expect(wordnet.synonyms('truce')).toEqual(expect.arrayContaining(['armistice', 'cease-fire']));
+    expect(wordnet.kind('china')).toBe('proper');
+    expect(wordnet.kind('weather')).toBe('common');
+    expect(wordnet.kind('qwertyuiop')).toBe('unknown');
+    wordnet.close();
+  });
+});
