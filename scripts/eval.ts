@@ -49,7 +49,8 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     const result = answer(index, q, { limit: 5 });
     const ids = result.results.map((r) => `${r.source.article}#${r.source.paragraph}`);
     boilerplateReturned += ids.filter((id) => boilerplate.has(id)).length;
-    const rank = ids.findIndex((id) => paragraphs.some((p) => id === `${set.article}#${p}`));
+    const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
+    const rank = ids.findIndex((id) => wanted.has(id));
     if (!result.answered) abstainedAnswerable++;
     if (rank === 0) hit1++;
     if (rank >= 0 && rank < 3) hit3++;

@@ -113,7 +113,7 @@ export async function saveSnapshot(path: string, index: SearchIndex, hash: strin
   try {
     await pipeline(
       Readable.from(batchLines(encodeIndex(index, hash)), { objectMode: false }),
-      createGzip({ level: GZIP_LEVEL }),
+
       createWriteStream(temporary, { flags: 'wx' }),
     );
     await rename(temporary, path);
@@ -136,7 +136,7 @@ export async function loadSnapshot(
   expectedHash: string,
 ): Promise<SearchIndex | null> {
   try {
-    return await pipeline(createReadStream(path), createGunzip(), async (source) =>
+    return await pipeline(createReadStream(path), async (source) =>
       decodeIndex(splitLines(source)[Symbol.asyncIterator](), expectedHash),
     );
   } catch {

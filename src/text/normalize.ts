@@ -7,8 +7,9 @@ const COMBINING_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc]/g;
 const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+/** Control characters (but tab and line breaks), soft hyphens, zero-width and bidi marks. */
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 /** Letters that NFKD does not decompose into a base letter and a mark. */
 const SPECIAL_LETTERS: Record<string, string> = {

@@ -41,7 +41,7 @@ export class Synonyms {
       .map((line) =>
         line
           .split(',')
-          .map((phrase) => indexTerms(phrase))
+          .map(phraseTerms)
           .filter((terms) => terms.length > 0),
       )
       .filter((group) => group.length > 1);
