@@ -73,10 +73,9 @@ export function analyzeQuery(
     if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
   }
   for (const concept of concepts) {
-    if (concept.status === 'found' || concept.status === 'synonym') {
-      for (const synonym of synonyms.wordnet(concept.original.toLowerCase())) {
-        addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT);
-      }
+    if (concept.status !== 'found' && concept.status !== 'synonym') continue;
+    for (const synonym of synonyms.wordnet(concept.original.toLowerCase())) {
+      addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT);
     }
   }
   return { text, concepts };

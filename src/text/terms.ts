@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { baseForm } from './irregular-verbs.ts';
 import { americanize, foldTransliteration } from './spelling.ts';
 import { isStopWord } from './stopwords.ts';
 import { tokenize } from './tokenize.ts';
@@ -50,7 +51,7 @@ const TERM_CACHE_LIMIT = 500_000;
 
 /**
  * Turns one folded word (see `tokenize`) into its index term: number words
- * become digits, British spellings American, then Porter stemming and
+ * become digits, irregular past forms their base ("held" → "hold"), British spellings American, then Porter stemming and
  * transliteration folding.
  *
  * @example
@@ -64,7 +65,7 @@ export function toTerm(word: string): string {
   const clipped = word.slice(0, MAX_WORD_LENGTH);
   const term =
     NUMBER_WORDS.get(clipped) ??
-    (/^\d/.test(clipped) ? clipped : foldTransliteration(stemmer(americanize(clipped))));
+    (/^\d/.test(clipped) ? clipped : foldTransliteration(stemmer(americanize(baseForm(clipped)))));
   if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
   termCache.set(word, term);
   return term;
