@@ -16,7 +16,7 @@ import { loadSotuArticles } from './lib/sotu.ts';
 
 interface QuestionSet {
   article: string;
-  answerable: Array<{ q: string; paragraphs: number[] }>;
+  answerable: Array<{ q: string; paragraphs: number[]; style?: string }>;
   unanswerable: Array<{ q: string }>;
 }
 
@@ -29,6 +29,8 @@ export interface EvalFigures {
   abstainUnanswerable: number;
   abstainAnswerable: number;
   boilerplateReturned: number;
+  /** hit@1 per question style (keywords, question, paraphrase, casual, spelling). */
+  hitAt1ByStyle: Record<string, number>;
   misses: string[];
 }
 
@@ -45,19 +47,24 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
   let abstainedAnswerable = 0;
   let boilerplateReturned = 0;
   const misses: string[] = [];
-  for (const { q, paragraphs } of set.answerable) {
+  const styles = new Map<string, { asked: number; hits: number }>();
+  for (const { q, paragraphs, style = 'unstyled' } of set.answerable) {
     const result = answer(index, q, { limit: 5 });
     const ids = result.results.map((r) => `${r.source.article}#${r.source.paragraph}`);
     boilerplateReturned += ids.filter((id) => boilerplate.has(id)).length;
     const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
     const rank = ids.findIndex((id) => wanted.has(id));
     if (!result.answered) abstainedAnswerable++;
+    const tally = styles.get(style) ?? { asked: 0, hits: 0 };
+    tally.asked++;
+    if (rank === 0) tally.hits++;
+    styles.set(style, tally);
     if (rank === 0) hit1++;
     if (rank >= 0 && rank < 3) hit3++;
     if (rank >= 0) reciprocalRanks += 1 / (rank + 1);
     if (rank !== 0) {
       misses.push(
-        `  ${result.answered ? `rank ${rank < 0 ? '>5' : rank + 1}` : 'ABSTAINED'}: ${q}  (want ${paragraphs.join('/')}, got ${ids.slice(0, 3).join(' ') || result.reason})`,
+        `  [${style}] ${result.answered ? `rank ${rank < 0 ? '>5' : rank + 1}` : 'ABSTAINED'}: ${q}  (want ${paragraphs.join('/')}, got ${ids.slice(0, 3).join(' ') || result.reason})`,
       );
     }
   }
@@ -80,6 +87,7 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     abstainUnanswerable: abstainedUnanswerable / set.unanswerable.length,
     abstainAnswerable: abstainedAnswerable / n,
     boilerplateReturned,
+    hitAt1ByStyle: Object.fromEntries([...styles].map(([style, t]) => [style, t.hits / t.asked])),
     misses,
   };
 }
@@ -93,6 +101,8 @@ function printFigures(figures: EvalFigures, verbose: boolean) {
   console.log(
     `  abstains on unanswerable ${f(figures.abstainUnanswerable)}   on answerable ${f(figures.abstainAnswerable)}   boilerplate returned ${figures.boilerplateReturned}`,
   );
+  const byStyle = Object.entries(figures.hitAt1ByStyle).map(([style, hit]) => `${style} ${f(hit)}`);
+  console.log(`  hit@1 by style: ${byStyle.join(', ')}`);
   if (verbose) console.log(figures.misses.join('\n'));
 }
 

@@ -1,7 +1,25 @@
+import { watch } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
 import { type Answer, type AnswerOptions, answer, searchPassages } from './answer/answer.ts';
-import { loadCorpus } from './corpus/load.ts';
+import { ARTICLE_EXTENSIONS, type LoadedCorpus, loadCorpus } from './corpus/load.ts';
 import type { Article, FileProblem } from './corpus/types.ts';
 import { buildIndex, type SearchIndex } from './search/build.ts';
+import { corpusHash, loadSnapshot, saveSnapshot } from './search/snapshot.ts';
+import type { FetchArticleOptions } from './sources/fetch-article.ts';
+import {
+  fetchSource,
+  fetchSources,
+  noSources,
+  type SourcesReport,
+} from './sources/refresh-sources.ts';
+import {
+  appendSource,
+  listsSource,
+  normalizeSourceUrl,
+  readSourcesList,
+  sourceArticleId,
+} from './sources/sources-list.ts';
 
 /** Options for {@link Library.open}. */
 export interface LibraryOptions {
@@ -9,8 +27,22 @@ export interface LibraryOptions {
   seedsDir: string;
   /** Least time between two refreshes, in ms. Default 30 s. */
   refreshCooldownMs?: number;
+  /**
+   * Where the built index is kept between starts (see {@link DEFAULT_SNAPSHOT_PATH}).
+   * A snapshot that is missing, corrupt or of other content is rebuilt. Default: no snapshot.
+   */
+  snapshotPath?: string;
+  /**
+   * How sources-list URLs are fetched: `timeoutMs`, `maxBytes`, `userAgent`,
+   * `allowLoopback` (tests only). Default: {@link fetchArticle}'s defaults.
+   */
+  sourceFetch?: FetchArticleOptions;
+  /** Receives the audit trail: one event per start, refresh, source added, snapshot problem. Default: none. */
+  log?: (event: LibraryEvent) => void;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Reads the corpus folder; tests pass a slow or failing one. Default {@link loadCorpus}. */
+  loadCorpus?: (dir: string) => Promise<LoadedCorpus>;
 }
 
 /** One article as `/sources` lists it. */
@@ -34,10 +66,90 @@ export interface RefreshReport {
   paragraphs: { added: number; removed: number };
   /** Files that were skipped, with why; the others still loaded. */
   problems: FileProblem[];
+  /** What fetching the sources list did; empty when no URL is listed or fetching was not asked for. */
+  sources: SourcesReport;
   durationMs: number;
   /** When a refresh may run again (epoch ms), for `cooldown`. */
   retryAt?: number;
 }
+
+/** Options for {@link Library.refresh}. */
+export interface RefreshOptions {
+  /** Who asked (a Discord user id, `console`, `SIGHUP`…), for the audit log. */
+  requestedBy?: string;
+  /** The Discord server it was asked from, for the audit log. */
+  guildId?: string | null;
+  /** Run even within the cooldown. Default false. */
+  ignoreCooldown?: boolean;
+  /** When a refresh is running: `busy` answers so at once, `wait` runs after it. Default `busy`. */
+  whenBusy?: 'busy' | 'wait';
+  /** Fetch the sources list's URLs before reading the files. Default true. */
+  fetchSources?: boolean;
+}
+
+/** Who asks to add a source, for {@link Library.addSource}. */
+export interface AddSourceRequest {
+  /** The asker's id (a Discord user id). */
+  requestedBy: string;
+  /** Ids allowed to add sources (config `OWNER_IDS`); nobody can when empty. */
+  ownerIds: readonly string[];
+  /** The Discord server it was asked from, for the audit log. */
+  guildId?: string | null;
+}
+
+/** What {@link Library.addSource} did. */
+export interface AddSourceResult {
+  /**
+   * `added`: listed, saved and loaded; `refused`: the asker is not an owner;
+   * `invalid`: not a fetchable URL; `duplicate`: already listed; `failed`: the fetch failed, nothing was added.
+   */
+  status: 'added' | 'refused' | 'invalid' | 'duplicate' | 'failed';
+  /** A sentence for the asker. */
+  message: string;
+  /** The URL as listed (normalized), or as given when it is invalid. */
+  url: string;
+  /** The article id the URL is saved under, once the URL is valid. */
+  id?: string;
+  /** The refresh that loaded the new article, for `added`. */
+  refresh?: RefreshReport;
+}
+
+/** The audit trail, one object per event; `at` is an ISO time. */
+export type LibraryEvent =
+  | {
+      event: 'open';
+      at: string;
+      seedsDir: string;
+      articles: number;
+      passages: number;
+      problems: FileProblem[];
+      /** Whether the index came from the snapshot or was built. */
+      index: 'snapshot' | 'built';
+    }
+  | ({
+      event: 'refresh';
+      at: string;
+      requestedBy: string | null;
+      guildId: string | null;
+    } & RefreshReport)
+  | {
+      event: 'source-add';
+      at: string;
+      requestedBy: string;
+      guildId: string | null;
+      url: string;
+      status: AddSourceResult['status'];
+      message: string;
+    }
+  | { event: 'snapshot-error'; at: string; path: string; action: 'load' | 'save'; error: string }
+  | { event: 'signal'; at: string; signal: string }
+  | { event: 'watch-error'; at: string; seedsDir: string; error: string };
+
+/** The snapshot location config uses when `SNAPSHOT_PATH` is unset. */
+export const DEFAULT_SNAPSHOT_PATH = '.cache/index.snapshot';
+/** Quiet time after the last file change before {@link watchSeeds} refreshes. */
+export const DEFAULT_WATCH_DEBOUNCE_MS = 500;
+const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
 
 /** The corpus and its index, always swapped together. */
 interface Edition {
@@ -45,7 +157,15 @@ interface Edition {
   loadedAt: Date;
 }
 
-const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
+interface Settings {
+  seedsDir: string;
+  refreshCooldownMs: number;
+  snapshotPath: string | null;
+  sourceFetch: FetchArticleOptions;
+  log: (event: LibraryEvent) => void;
+  now: () => number;
+  loadCorpus: (dir: string) => Promise<LoadedCorpus>;
+}
 
 /**
  * The one piece of live state: the articles the bot knows and their index.
@@ -60,30 +180,55 @@ export class Library {
   #edition: Edition;
   #refreshing: Promise<RefreshReport> | null = null;
   #lastRefreshAt = Number.NEGATIVE_INFINITY;
-  readonly #options: Required<LibraryOptions>;
+  /** Edits of the sources list, chained so that two additions never overwrite each other. */
+  #listEdits: Promise<unknown> = Promise.resolve();
+  readonly #settings: Settings;
 
-  private constructor(edition: Edition, options: Required<LibraryOptions>) {
+  private constructor(edition: Edition, settings: Settings) {
     this.#edition = edition;
-    this.#options = options;
+    this.#settings = settings;
   }
 
   /**
-   * Loads the corpus and builds the index.
+   * Loads the corpus and its index: from the snapshot when it matches the
+   * files, else built (and the snapshot saved). Does not fetch the sources
+   * list; their last saved copies load like any article.
+   *
    * @throws when the folder cannot be read or holds no usable article: a bot with nothing to say should not start.
+   * @example
+   * const library = await Library.open({ seedsDir: 'seeds', snapshotPath: '.cache/index.snapshot' });
    */
   static async open(options: LibraryOptions): Promise<Library> {
-    const resolved = { refreshCooldownMs: DEFAULT_REFRESH_COOLDOWN_MS, now: Date.now, ...options };
-    const { articles, problems } = await loadCorpus(resolved.seedsDir);
+    const settings: Settings = {
+      seedsDir: options.seedsDir,
+      refreshCooldownMs: options.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS,
+      snapshotPath: options.snapshotPath || null,
+      sourceFetch: options.sourceFetch ?? {},
+      log: safeLogger(options.log),
+      now: options.now ?? Date.now,
+      loadCorpus: options.loadCorpus ?? loadCorpus,
+    };
+    const { articles, problems } = await settings.loadCorpus(settings.seedsDir);
     if (articles.length === 0) {
       const details = problems.map((p) => `${p.file}: ${p.reason}`).join('; ');
       throw new Error(
-        `No article could be loaded from ${resolved.seedsDir}${details ? ` (${details})` : ''}; add a .txt file there.`,
+        `No article could be loaded from ${settings.seedsDir}${details ? ` (${details})` : ''}; add a .txt file there.`,
       );
     }
-    return new Library(
-      { index: buildIndex(articles), loadedAt: new Date(resolved.now()) },
-      resolved,
-    );
+    const hash = settings.snapshotPath ? corpusHash(articles) : '';
+    const snapshot = await readSnapshot(settings, hash);
+    const index = snapshot ?? buildIndex(articles);
+    if (!snapshot) await writeSnapshot(settings, index, hash);
+    settings.log({
+      event: 'open',
+      at: timestamp(settings),
+      seedsDir: settings.seedsDir,
+      articles: index.articles.length,
+      passages: index.passages.length,
+      problems,
+      index: snapshot ? 'snapshot' : 'built',
+    });
+    return new Library({ index, loadedAt: new Date(settings.now()) }, settings);
   }
 
   /** The index now serving. */
@@ -94,6 +239,11 @@ export class Library {
   /** When the serving corpus was loaded. */
   get loadedAt(): Date {
     return this.#edition.loadedAt;
+  }
+
+  /** The corpus folder. */
+  get seedsDir(): string {
+    return this.#settings.seedsDir;
   }
 
   /** Answers a question from the serving index (see {@link answer}). */
@@ -120,57 +270,377 @@ export class Library {
   }
 
   /**
-   * Reads the corpus again and swaps the new index in when it is ready. Only
-   * one refresh runs at a time (a second call gets `busy`), and refreshes are
-   * at least `refreshCooldownMs` apart. Never throws: a failure leaves the old
-   * index serving and says why.
+   * Fetches the sources list's URLs (saving each article as files; a URL that
+   * fails keeps its last good copy), reads the corpus again and swaps the new
+   * index in when it is ready, then saves the snapshot. Only one refresh runs
+   * at a time (a second call gets `busy`, or waits with `whenBusy: 'wait'`),
+   * and refreshes are at least `refreshCooldownMs` apart unless
+   * `ignoreCooldown`. Never throws: a failure leaves the old index serving and
+   * says why. Every call is logged as a `refresh` audit event.
+   *
+   * @example
+   * const report = await library.refresh({ requestedBy: interaction.user.id, guildId: interaction.guildId });
+   * report.status // => 'done'
    */
-  refresh(): Promise<RefreshReport> {
-    const started = this.#options.now();
-    if (this.#refreshing)
+  refresh(options: RefreshOptions = {}): Promise<RefreshReport> {
+    const running = this.#refreshing;
+    if (running) {
+      if (options.whenBusy === 'wait') return running.then(() => this.refresh(options));
       return Promise.resolve(
-        skipped('busy', 'A refresh is already running; its result will be posted when it ends.'),
+        this.#audit(
+          options,
+          skipped('busy', 'A refresh is already running; its result will be posted when it ends.'),
+        ),
       );
-    const retryAt = this.#lastRefreshAt + this.#options.refreshCooldownMs;
-    if (started < retryAt) {
-      return Promise.resolve({
-        ...skipped('cooldown', 'The content was refreshed moments ago; try again shortly.'),
-        retryAt,
-      });
+    }
+    const started = this.#settings.now();
+    const retryAt = this.#lastRefreshAt + this.#settings.refreshCooldownMs;
+    if (!options.ignoreCooldown && started < retryAt) {
+      return Promise.resolve(
+        this.#audit(options, {
+          ...skipped('cooldown', 'The content was refreshed moments ago; try again shortly.'),
+          retryAt,
+        }),
+      );
     }
     this.#lastRefreshAt = started;
-    this.#refreshing = this.#rebuild(started).finally(() => {
-      this.#refreshing = null;
-    });
+    this.#refreshing = this.#rebuild(started, options)
+      .catch((error: Error) =>
+        failed(
+          `the refresh stopped on an unexpected error (${error.message})`,
+          [],
+          noSources(),
+          Math.round(this.#settings.now() - started),
+        ),
+      )
+      .then((report) => this.#audit(options, report))
+      .finally(() => {
+        this.#refreshing = null;
+      });
     return this.#refreshing;
   }
 
-  async #rebuild(started: number): Promise<RefreshReport> {
-    const elapsed = () => Math.round(this.#options.now() - started);
-    let loaded: { articles: Article[]; problems: FileProblem[] };
+  /**
+   * Resolves once no refresh is running (at once when none is), e.g. to let one
+   * finish before the process exits.
+   *
+   * @example
+   * await library.idle();
+   */
+  async idle(): Promise<void> {
+    while (this.#refreshing) await this.#refreshing;
+  }
+
+  /**
+   * Adds an article URL to `seeds/sources.list`, for owners only: checks the
+   * URL (http(s), not an internal address), fetches and saves the article,
+   * lists the URL, and refreshes (after a running refresh, regardless of the
+   * cooldown, without fetching the other URLs again). A URL whose fetch fails is
+   * not listed. Never throws; every call is logged as a `source-add` audit event.
+   *
+   * @example
+   * const result = await library.addSource('https://news.example/talks', {
+   *   requestedBy: interaction.user.id,
+   *   ownerIds: config.ownerIds,
+   * });
+   * result.status // => 'added'
+   */
+  async addSource(input: string, request: AddSourceRequest): Promise<AddSourceResult> {
+    const result = await this.#addSource(input, request);
+    this.#settings.log({
+      event: 'source-add',
+      at: timestamp(this.#settings),
+      requestedBy: request.requestedBy,
+      guildId: request.guildId ?? null,
+      url: result.url,
+      status: result.status,
+      message: result.message,
+    });
+    return result;
+  }
+
+  async #addSource(input: string, request: AddSourceRequest): Promise<AddSourceResult> {
+    const { seedsDir, sourceFetch } = this.#settings;
+    if (!request.ownerIds.includes(request.requestedBy)) {
+      const message =
+        request.ownerIds.length === 0
+          ? 'Adding sources is turned off: no bot owner is configured (OWNER_IDS).'
+          : 'Only the bot’s owners can add sources; ask one of them to add this link.';
+      return { status: 'refused', message, url: input };
+    }
+    let url: string;
     try {
-      loaded = await loadCorpus(this.#options.seedsDir);
+      url = normalizeSourceUrl(input, { allowLoopback: sourceFetch.allowLoopback ?? false });
     } catch (error) {
+      return { status: 'invalid', message: (error as Error).message, url: input };
+    }
+    const id = sourceArticleId(url);
+    const duplicate: AddSourceResult = {
+      status: 'duplicate',
+      message: `${url} is already in the sources list (article ${id}); /refresh fetches it again.`,
+      url,
+      id,
+    };
+    try {
+      if (listsSource(await readSourcesList(seedsDir), url)) return duplicate;
+    } catch (error) {
+      return { status: 'failed', message: listError(error), url, id };
+    }
+    const fetched = await fetchSource(seedsDir, url, sourceFetch);
+    if (fetched.status !== 'fetched') {
+      return {
+        status: 'failed',
+        message: `Not added: ${fetched.reason}`,
+        url,
+        id,
+      };
+    }
+    const appended = this.#listEdits.then(() => appendSource(seedsDir, url));
+    this.#listEdits = appended.catch(() => undefined);
+    try {
+      if (!(await appended)) return duplicate;
+    } catch (error) {
+      return { status: 'failed', message: listError(error), url, id };
+    }
+    const refresh = await this.refresh({
+      requestedBy: request.requestedBy,
+      guildId: request.guildId,
+      ignoreCooldown: true,
+      whenBusy: 'wait',
+      fetchSources: false,
+    });
+    return {
+      status: 'added',
+      message: `Added “${fetched.title}” as ${id}. ${refresh.message}`,
+      url,
+      id,
+      refresh,
+    };
+  }
+
+  async #rebuild(started: number, options: RefreshOptions): Promise<RefreshReport> {
+    const { seedsDir, sourceFetch } = this.#settings;
+    const elapsed = () => Math.round(this.#settings.now() - started);
+    const sources =
+      options.fetchSources === false ? noSources() : await fetchSources(seedsDir, sourceFetch);
+    let loaded: LoadedCorpus;
+    try {
+      loaded = await this.#settings.loadCorpus(seedsDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      return failed(`could not read ${seedsDir} (${code})`, [], sources, elapsed());
+    }
+    if (loaded.articles.length === 0) {
       return failed(
-        `could not read ${this.#options.seedsDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-        [],
+        'no article in the new content could be loaded',
+        loaded.problems,
+        sources,
         elapsed(),
       );
     }
-    if (loaded.articles.length === 0)
-      return failed('no article in the new content could be loaded', loaded.problems, elapsed());
     const previous = this.#edition.index.articles;
     const index = buildIndex(loaded.articles);
-    this.#edition = { index, loadedAt: new Date(this.#options.now()) };
-    const changes = compareCorpora(previous, loaded.articles);
+    this.#edition = { index, loadedAt: new Date(this.#settings.now()) };
+    if (this.#settings.snapshotPath) {
+      await writeSnapshot(this.#settings, index, corpusHash(loaded.articles));
+    }
     return {
       status: 'done',
-      message: `Refreshed: ${loaded.articles.length} articles, ${index.passages.length} passages.`,
-      ...changes,
+      message: doneMessage(index, loaded.problems, sources),
+      ...compareCorpora(previous, loaded.articles),
       problems: loaded.problems,
+      sources,
       durationMs: elapsed(),
     };
   }
+
+  #audit(options: RefreshOptions, report: RefreshReport): RefreshReport {
+    this.#settings.log({
+      event: 'refresh',
+      at: timestamp(this.#settings),
+      requestedBy: options.requestedBy ?? null,
+      guildId: options.guildId ?? null,
+      ...report,
+    });
+    return report;
+  }
+}
+
+/** The snapshot's index when one is configured and matches `hash`; null (and a logged error) otherwise. */
+async function readSnapshot(settings: Settings, hash: string): Promise<SearchIndex | null> {
+  if (!settings.snapshotPath) return null;
+  try {
+    return await loadSnapshot(settings.snapshotPath, hash);
+  } catch (error) {
+    logSnapshotError(settings, 'load', error);
+    return null;
+  }
+}
+
+/** Saves the snapshot when one is configured; a failure is logged, never fatal (the next start rebuilds). */
+async function writeSnapshot(settings: Settings, index: SearchIndex, hash: string): Promise<void> {
+  if (!settings.snapshotPath) return;
+  try {
+    await mkdir(dirname(settings.snapshotPath), { recursive: true });
+    await saveSnapshot(settings.snapshotPath, index, hash);
+  } catch (error) {
+    logSnapshotError(settings, 'save', error);
+  }
+}
+
+function logSnapshotError(settings: Settings, action: 'load' | 'save', error: unknown): void {
+  settings.log({
+    event: 'snapshot-error',
+    at: timestamp(settings),
+    path: settings.snapshotPath ?? '',
+    action,
+    error: (error as Error).message,
+  });
+}
+
+function timestamp(settings: Settings): string {
+  return new Date(settings.now()).toISOString();
+}
+
+/**
+ * Refreshes the library when the process receives `signal`, so an operator
+ * can reload with `kill -HUP <pid>`. The operator is trusted, so the cooldown
+ * does not apply; a signal during a refresh runs another one after it (the
+ * running one may have read the files before the change), and signals arriving
+ * meanwhile are merged into that one. Sources are fetched as for `/refresh`.
+ *
+ * @returns a function that stops listening
+ * @example
+ * const stop = reloadOnSignal(library, 'SIGHUP', (event) => logger.info(event));
+ */
+export function reloadOnSignal(
+  library: Library,
+  signal: NodeJS.Signals = 'SIGHUP',
+  log: (event: LibraryEvent) => void = () => {},
+): () => void {
+  const trigger = refreshTrigger(library, { requestedBy: signal, ignoreCooldown: true });
+  const onSignal = () => {
+    log({ event: 'signal', at: new Date().toISOString(), signal });
+    void trigger();
+  };
+  process.on(signal, onSignal);
+  return () => {
+    process.off(signal, onSignal);
+  };
+}
+
+/** Options for {@link watchSeeds}. */
+export interface WatchSeedsOptions {
+  /** Quiet time after the last change before refreshing, in ms. Default {@link DEFAULT_WATCH_DEBOUNCE_MS}. */
+  debounceMs?: number;
+  /** Receives `watch-error` events. Default: none. */
+  log?: (event: LibraryEvent) => void;
+}
+
+/**
+ * Refreshes the library when article files in its seeds folder change (for
+ * `WATCH_SEEDS=true`). Changes are debounced; the cooldown does not apply;
+ * sources are not fetched (a file edit should not hit the network, and the
+ * files a fetch saves would otherwise trigger another round).
+ *
+ * @returns a function that stops watching
+ * @example
+ * const stop = watchSeeds(library, { debounceMs: 500 });
+ */
+export function watchSeeds(library: Library, options: WatchSeedsOptions = {}): () => void {
+  const { debounceMs = DEFAULT_WATCH_DEBOUNCE_MS, log = () => {} } = options;
+  const trigger = refreshTrigger(library, {
+    requestedBy: 'seeds watcher',
+    ignoreCooldown: true,
+    fetchSources: false,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(library.seedsDir, (_event, name) => {
+    if (name !== null && !isCorpusFile(name)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void trigger(), debounceMs);
+  });
+  watcher.on('error', (error) => {
+    log({
+      event: 'watch-error',
+      at: new Date().toISOString(),
+      seedsDir: library.seedsDir,
+      error: error.message,
+    });
+  });
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
+}
+
+/** Article texts and their sidecars; dot files are temporary files being written. */
+function isCorpusFile(name: string): boolean {
+  const extension = extname(name).toLowerCase();
+  return (
+    !name.startsWith('.') &&
+    (extension === '.json' || (ARTICLE_EXTENSIONS as readonly string[]).includes(extension))
+  );
+}
+
+/**
+ * A trigger for refreshes that a running refresh may have missed: each call
+ * runs one refresh once the library is idle, and calls made before that
+ * refresh starts are merged into it.
+ */
+function refreshTrigger(library: Library, options: RefreshOptions): () => Promise<void> {
+  let queued: Promise<void> | null = null;
+  return () => {
+    if (queued) return queued;
+    const run = (async () => {
+      await library.idle();
+      queued = null;
+      await library.refresh({ ...options, whenBusy: 'wait' });
+    })();
+    queued = run;
+    return run;
+  };
+}
+
+/** A logger that cannot break the library: what it throws is dropped. */
+function safeLogger(
+  log: ((event: LibraryEvent) => void) | undefined,
+): (event: LibraryEvent) => void {
+  if (!log) return () => {};
+  return (event) => {
+    try {
+      log(event);
+    } catch {
+      // An audit line lost is better than a refresh reported as failed.
+    }
+  };
+}
+
+function listError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return `Not added: the sources list could not be updated (${code}); check that the seeds folder is writable.`;
+}
+
+function doneMessage(index: SearchIndex, problems: FileProblem[], sources: SourcesReport): string {
+  const parts = [
+    `Refreshed: ${index.articles.length} articles, ${index.passages.length} passages.`,
+  ];
+  if (problems.length > 0) parts.push(`${plural(problems.length, 'file')} skipped.`);
+  if (sources.kept.length > 0) {
+    parts.push(
+      `${plural(sources.kept.length, 'source')} could not be fetched; the last saved copy is still used.`,
+    );
+  }
+  if (sources.failed.length > 0) {
+    parts.push(
+      `${plural(sources.failed.length, 'source')} could not be fetched and had no saved copy.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function skipped(status: 'busy' | 'cooldown', message: string): RefreshReport {
@@ -180,17 +650,24 @@ function skipped(status: 'busy' | 'cooldown', message: string): RefreshReport {
     articles: { added: [], removed: [], changed: [] },
     paragraphs: { added: 0, removed: 0 },
     problems: [],
+    sources: noSources(),
     durationMs: 0,
   };
 }
 
-function failed(why: string, problems: FileProblem[], durationMs: number): RefreshReport {
+function failed(
+  why: string,
+  problems: FileProblem[],
+  sources: SourcesReport,
+  durationMs: number,
+): RefreshReport {
   return {
     status: 'failed',
     message: `Nothing changed: ${why}. The previous content is still being served.`,
     articles: { added: [], removed: [], changed: [] },
     paragraphs: { added: 0, removed: 0 },
     problems,
+    sources,
     durationMs,
   };
 }

@@ -12,7 +12,7 @@ export const MAX_QUESTION_LENGTH = 500;
  * The least share of a question's weight (see `rankPassages`) the best passage
  * must cover for the bot to answer; below it, the bot says what is missing.
  */
-export const MIN_COVERAGE = 0.5;
+export const MIN_COVERAGE = 0.45;
 /** Further passages are listed while they cover at least this share of what the best one covers. */
 const RELATED_COVERAGE = 0.5;
 /** Passages returned by default. */

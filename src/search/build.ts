@@ -2,6 +2,7 @@ import MiniSearch, { type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Article, ArticleMeta } from '../corpus/types.ts';
 import { forEachTerm, indexTerms } from '../text/terms.ts';
+import { contextTerms } from './names.ts';
 
 /** One indexed paragraph: the unit the bot answers with. */
 export interface Passage {
@@ -43,6 +44,8 @@ export interface SearchIndex {
 export interface IndexedPassage {
   id: number;
   terms: string;
+  /** Names the passage refers to without spelling them out (see `names.ts`). */
+  context: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface IndexedPassage {
  * splits on the spaces between ready terms.
  */
 export const ENGINE_OPTIONS: Options<IndexedPassage> = {
-  fields: ['terms'],
+  fields: ['terms', 'context'],
   tokenize: (terms) => terms.split(' '),
   processTerm: (term) => term || null,
 };
@@ -79,8 +82,9 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
     };
     const headerText = `${article.titleDerived ? '' : article.title} ${article.publisher ?? ''}`;
     articleTerms.set(article.id, new Set(indexTerms(headerText)));
-    for (const paragraph of article.paragraphs) {
-      if (paragraph.boilerplate) continue;
+    const content = article.paragraphs.filter((paragraph) => !paragraph.boilerplate);
+    const context = contextTerms(content.map((paragraph) => paragraph.text));
+    content.forEach((paragraph, i) => {
       const terms: string[] = [];
       const seen = new Set<string>();
       forEachTerm(paragraph.text, (term, word, capitalized) => {
@@ -97,14 +101,18 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
           info.passages += 1;
         }
       });
-      engine.add({ id: passages.length, terms: terms.join(' ') });
+      engine.add({
+        id: passages.length,
+        terms: terms.join(' '),
+        context: context[i]?.join(' ') ?? '',
+      });
       passages.push({
         id: `${article.id}#${paragraph.number}`,
         article: meta,
         paragraph: paragraph.number,
         text: paragraph.text,
       });
-    }
+    });
   }
   return { articles, passages, engine, vocabulary, articleTerms };
 }

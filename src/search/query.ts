@@ -2,7 +2,8 @@ import { cleanInput } from '../text/normalize.ts';
 import { isStopWord } from '../text/stopwords.ts';
 import type { Synonyms } from '../text/synonyms.ts';
 import { toTerm } from '../text/terms.ts';
-import { type Token, tokenize } from '../text/tokenize.ts';
+import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
+import { type AnswerType, expectedAnswerType } from './answer-type.ts';
 import type { SearchIndex } from './build.ts';
 
 /** How much a curated synonym counts next to a word the user typed. */
@@ -15,6 +16,8 @@ export const CORRECTION_WEIGHT = 0.8;
 export const ENTITY_WEIGHT = 2;
 /** A word the text capitalizes at least this often is read as a name. */
 const NAME_CAPITALIZATION = 0.6;
+/** How much a missing common word weighs when WordNet relates it to words the articles use. */
+const PARAPHRASE_DISCOUNT = 0.5;
 /** Questions use at most this many distinct words; more is not a question but a paste. */
 export const MAX_QUERY_CONCEPTS = 32;
 
@@ -47,6 +50,8 @@ export interface Concept {
 export interface AnalyzedQuery {
   text: string;
   concepts: Concept[];
+  /** The kind of answer the question's words ask for ("how many" → number), if any. */
+  expects: AnswerType | null;
 }
 
 /**
@@ -73,12 +78,21 @@ export function analyzeQuery(
     if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
   }
   for (const concept of concepts) {
-    if (concept.status !== 'found' && concept.status !== 'synonym') continue;
+    if (concept.status === 'noise' || (concept.status === 'missing' && concept.entity)) continue;
+    const missing = concept.status === 'missing';
+    const weight = concept.weight;
     for (const synonym of synonyms.wordnet(concept.original.toLowerCase())) {
-      addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT);
+      if (synonym.terms.every((term) => isKnown(index, term))) {
+        addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT / synonym.terms.length);
+      }
     }
+    // A common word the articles lack may be a paraphrase: it still counts
+    // against a passage that does not cover it, but less when WordNet knows a
+    // word the articles use for it.
+    if (missing)
+      concept.weight = concept.searchTerms.size > 0 ? weight * PARAPHRASE_DISCOUNT : weight;
   }
-  return { text, concepts };
+  return { text, concepts, expects: expectedAnswerType(text) };
 }
 
 /**
@@ -112,9 +126,14 @@ function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
   return result;
 }
 
-function toConcept(index: SearchIndex, synonyms: Synonyms, token: Token, first: boolean): Concept {
+function toConcept(
+  index: SearchIndex,
+  synonyms: Synonyms,
+  token: Token,
+  capitalMeansName: boolean,
+): Concept {
   const term = toTerm(token.word);
-  const typedAsName = token.acronym || (!first && /^\p{Lu}/u.test(token.original));
+  const typedAsName = token.acronym || (capitalMeansName && /^\p{Lu}/u.test(token.original));
   const concept: Concept = {
     original: token.original,
     term,
@@ -130,8 +149,17 @@ function toConcept(index: SearchIndex, synonyms: Synonyms, token: Token, first: 
     concept.entity ||= isName(index, term);
     return concept;
   }
+  // Chat drops the final g ("meetin", "draggin").
+  const withG = `${token.word}g`;
+  if (token.word.endsWith('in') && isKnown(index, toTerm(withG))) {
+    concept.correction = withG;
+    addSearchTerms(index, concept, [toTerm(withG)], CORRECTION_WEIGHT);
+    return concept;
+  }
   const close = closestTerms(index, token.word, term);
-  if (close.exact) {
+  // A real word is not a typo ("tanks" is not "talks"): it is only offered as "did you mean".
+  const kind = synonyms.wordKind(token.word);
+  if (close.exact && kind === 'unknown') {
     concept.correction = index.vocabulary.get(close.exact)?.word ?? close.exact;
     addSearchTerms(index, concept, [close.exact], CORRECTION_WEIGHT);
     concept.entity ||= isName(index, close.exact);
@@ -140,7 +168,6 @@ function toConcept(index: SearchIndex, synonyms: Synonyms, token: Token, first: 
   concept.nearMisses = close.near;
   concept.status = isNoise(token) ? 'noise' : 'missing';
   // An unknown word is a name when WordNet knows it as one, or not at all (Erdogan, Macron).
-  const kind = synonyms.wordKind(token.word);
   concept.entity ||= kind === 'proper' || (kind === 'unknown' && token.word.length >= 5);
   return concept;
 }

@@ -1,3 +1,4 @@
+import { holdsAnswerType } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
 import type { AnalyzedQuery, Concept } from './query.ts';
 
@@ -9,6 +10,8 @@ export interface RankedPassage {
   coverage: number;
   /** The query concepts the passage matches, by position in `query.concepts`. */
   matched: number[];
+  /** Names the question asks about that the passage does not mention, by position. */
+  missedNames: number[];
 }
 
 /** Options for {@link rankPassages}. */
@@ -21,6 +24,10 @@ export interface RankOptions {
 
 /** How strongly covering more of the question outranks matching its words often. */
 const COVERAGE_EXPONENT = 2;
+/** How much a name the passage only refers to (see `names.ts`) counts, next to one it spells out. */
+const CONTEXT_WEIGHT = 0.7;
+/** A passage that leaves out a name the question asks about is about something else. */
+const MISSED_NAME_FACTOR = 1;
 /** How much a concept found only in the article's title or publisher counts, next to one in the passage. */
 const HEADER_MATCH_WEIGHT = 0.5;
 
@@ -50,32 +57,49 @@ export function rankPassages(
   });
   const { article, candidates = 50 } = options;
   const results = index.engine.search([...boosts.keys()].join(' '), {
+    boost: { context: CONTEXT_WEIGHT },
     boostTerm: (term) => boosts.get(term) ?? 1,
     filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
   });
-  const totalWeight = query.concepts.reduce(
-    (sum, concept) => sum + (concept.status === 'noise' ? 0 : concept.weight),
-    0,
-  );
+  const weighed = query.concepts.filter((concept) => concept.status !== 'noise');
+  const conceptWeight = weighed.reduce((sum, concept) => sum + concept.weight, 0);
+  // The kind of answer asked for ("how many" → a number) counts as one more
+  // concept of average weight: a passage without one answers only part of it.
+  const typeWeight = query.expects ? conceptWeight / Math.max(1, weighed.length) : 0;
+  const totalWeight = conceptWeight + typeWeight;
   return results
     .slice(0, candidates)
     .map((result) => {
       const passage = index.passages[result.id] as Passage;
-      const matched = new Set<number>();
-      for (const term of result.terms)
-        for (const position of conceptsOfTerm.get(term) ?? []) matched.add(position);
+      // How strongly each concept is matched: 1 by its own word, less by a synonym.
+      const strength = new Map<number, number>();
+      for (const term of result.terms) {
+        const inText = result.match[term]?.includes('terms') ?? false;
+        for (const position of conceptsOfTerm.get(term) ?? []) {
+          const weight =
+            (query.concepts[position]?.searchTerms.get(term) ?? 0) * (inText ? 1 : CONTEXT_WEIGHT);
+          strength.set(position, Math.max(strength.get(position) ?? 0, weight));
+        }
+      }
       const header = index.articleTerms.get(passage.article.id);
       let covered = 0;
+      if (query.expects && holdsAnswerType(passage.text, query.expects)) covered += typeWeight;
       query.concepts.forEach((concept, position) => {
-        if (matched.has(position)) covered += concept.weight;
+        const matchedHere = strength.get(position);
+        if (matchedHere) covered += concept.weight * matchedHere;
         else if (header && hasAny(header, concept)) covered += concept.weight * HEADER_MATCH_WEIGHT;
       });
       const coverage = totalWeight > 0 ? covered / totalWeight : 0;
       // MiniSearch multiplies by the number of query terms matched; synonyms
       // would count twice, so that factor is replaced by concept coverage.
       const relevance = result.score / Math.max(1, result.terms.length);
-      const score = relevance * coverage ** COVERAGE_EXPONENT;
-      return { passage, score, coverage, matched: [...matched].sort((a, b) => a - b) };
+      const missedNames = query.concepts.flatMap((concept, position) =>
+        concept.entity && concept.status !== 'noise' && !strength.has(position) ? [position] : [],
+      );
+      const score =
+        relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames.length;
+      const matched = [...strength.keys()].sort((a, b) => a - b);
+      return { passage, score, coverage, matched, missedNames };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
 }

@@ -113,7 +113,7 @@ export async function saveSnapshot(path: string, index: SearchIndex, hash: strin
   try {
     await pipeline(
       Readable.from(batchLines(encodeIndex(index, hash)), { objectMode: false }),
-
+      createGzip({ level: GZIP_LEVEL }),
       createWriteStream(temporary, { flags: 'wx' }),
     );
     await rename(temporary, path);
@@ -136,7 +136,7 @@ export async function loadSnapshot(
   expectedHash: string,
 ): Promise<SearchIndex | null> {
   try {
-    return await pipeline(createReadStream(path), async (source) =>
+    return await pipeline(createReadStream(path), createGunzip(), async (source) =>
       decodeIndex(splitLines(source)[Symbol.asyncIterator](), expectedHash),
     );
   } catch {
@@ -182,6 +182,9 @@ function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
     articlePositions.get(passage.article.id),
     passage.paragraph,
   ]);
+  // A radix tree lists its terms in the reverse of the order that rebuilds it
+  // exactly; the reader inserts them backwards, so that fuzzy matches and
+  // suggestions come in the same order after loading, ties included.
   // The readable word is left out when it is the term itself, as it mostly is.
   yield* batches(index.vocabulary.entries(), 20_000, ([term, info]) => [
     term,
@@ -283,22 +286,28 @@ async function decodeIndex(
   }
   check(passages.length === passageCount, 'passage count');
 
-  const vocabulary = new SearchableMap<TermInfo>();
+  const vocabularyEntries: Array<[string, TermInfo]> = [];
   const vocabularySize = count(header.vocabulary);
-  while (vocabulary.size < vocabularySize) {
+  while (vocabularyEntries.length < vocabularySize) {
     const batch = flatArray(await next(), 5);
     for (let i = 0; i < batch.length; i += 5) {
       const [term, word, passageHits, occurrences, capitalized] = batch.slice(i, i + 5);
       check(typeof term === 'string' && (word === 0 || typeof word === 'string'), 'term');
-      vocabulary.set(term as string, {
-        passages: count(passageHits),
-        word: word === 0 ? (term as string) : (word as string),
-        occurrences: count(occurrences),
-        capitalized: count(capitalized),
-      });
+      vocabularyEntries.push([
+        term,
+        {
+          passages: count(passageHits),
+          word: word === 0 ? term : (word as string),
+          occurrences: count(occurrences),
+          capitalized: count(capitalized),
+        },
+      ]);
     }
   }
-  check(vocabulary.size === vocabularySize, 'vocabulary size');
+  check(vocabularyEntries.length === vocabularySize, 'vocabulary size');
+  const vocabulary = new SearchableMap<TermInfo>();
+  for (const [term, info] of vocabularyEntries.reverse()) vocabulary.set(term, info);
+  check(vocabulary.size === vocabularySize, 'vocabulary terms');
 
   const engineMeta = (await next()) as Record<string, unknown>;
   check(typeof engineMeta === 'object' && engineMeta !== null, 'engine');
@@ -310,7 +319,7 @@ async function decodeIndex(
   }
   check(engineTerms.length === engineTermCount, 'engine term count');
   const engine = MiniSearch.loadJS<IndexedPassage>(
-    { ...engineMeta, index: engineTerms } as Parameters<typeof MiniSearch.loadJS>[0],
+    { ...engineMeta, index: engineTerms.reverse() } as Parameters<typeof MiniSearch.loadJS>[0],
     ENGINE_OPTIONS,
   );
 

@@ -6,7 +6,7 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ArticleMetadata } from '../corpus/metadata.ts';
 import type { FetchedArticle } from './fetch-article.ts';
@@ -41,7 +41,8 @@ export interface SourceLine {
 const MAX_ID_HOST_LENGTH = 60;
 
 /**
- * The URL lines of a sources list, in order, without comments, blank lines or repeats.
+ * The URL lines of a sources list, in order, without comments, blank lines or
+ * repeats (the same URL up to its `#fragment`).
  *
  * @example
  * parseSourcesList('# news\nhttps://a.example/x\n\nhttps://a.example/x\n')
@@ -52,8 +53,10 @@ export function parseSourcesList(text: string): SourceLine[] {
   const seen = new Set<string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#') || seen.has(line)) return;
-    seen.add(line);
+    if (line === '' || line.startsWith('#')) return;
+    const key = withoutFragment(line) ?? line;
+    if (seen.has(key)) return;
+    seen.add(key);
     lines.push({ line: index + 1, text: line });
   });
   return lines;
@@ -79,7 +82,7 @@ export function normalizeSourceUrl(input: string, policy: AddressPolicy = {}): s
  * a valid corpus file name.
  *
  * @example
- * sourceArticleId('https://www.news.example/2025/05/16/talks') // => 'url-news.example-3f1c9a0b2e'
+ * sourceArticleId('https://www.news.example/2025/05/16/talks') // => 'url-news.example-e7918bb9e4'
  */
 export function sourceArticleId(url: string): string {
   const { hostname } = new URL(url);
@@ -153,7 +156,7 @@ function withoutFragment(text: string): string | null {
  *
  * @returns whether either file changed
  * @example
- * await saveSourceArticle('seeds', 'url-news.example-3f1c9a0b2e', fetched) // => true
+ * await saveSourceArticle('seeds', 'url-news.example-e7918bb9e4', fetched) // => true
  */
 export async function saveSourceArticle(
   seedsDir: string,
@@ -178,15 +181,13 @@ export async function saveSourceArticle(
  * Whether a source's article was saved before (its last good copy).
  *
  * @example
- * await hasSavedCopy('seeds', 'url-news.example-3f1c9a0b2e') // => false on first fetch
+ * await hasSavedCopy('seeds', 'url-news.example-e7918bb9e4') // => false on first fetch
  */
 export async function hasSavedCopy(seedsDir: string, id: string): Promise<boolean> {
-  try {
-    await readFile(join(seedsDir, `${id}.txt`));
-    return true;
-  } catch {
-    return false;
-  }
+  return access(join(seedsDir, `${id}.txt`)).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function writeIfChanged(path: string, content: string): Promise<boolean> {

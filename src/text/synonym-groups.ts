@@ -19,7 +19,7 @@ delegation, delegates, team, representatives, envoys, negotiators
 led, headed, lead, head, chaired, in charge
 president, leader, head of state
 prime minister, pm, premier
-foreign minister, foreign secretary, top diplomat
+foreign minister, fm, foreign secretary, top diplomat
 defence minister, defense secretary, defence secretary
 spokesman, spokesperson, spokeswoman, press secretary
 aide, adviser, advisor, assistant
@@ -41,7 +41,7 @@ breakthrough, progress, advance
 frustration, frustrated, annoyed, anger, impatience
 land, territory, territories, regions, swathes
 neutral, neutrality, non-aligned
-ambitions, aims, goals, aspirations, wants
+ambitions, aims, goals, aspirations, wants, demands, demand
 hopes, expectations, optimism
 short notice, hastily, last-minute
 phone, call, phoned, spoke, telephone

@@ -28,6 +28,7 @@ const ACRONYM = /^\p{Lu}{2,}s?$/u;
  */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const shouting = isShouting(text);
   for (const match of foldPunctuation(text).matchAll(TOKEN)) {
     const original = match[0];
     let word = foldText(original);
@@ -37,7 +38,26 @@ export function tokenize(text: string): Token[] {
       word = word.replace(/'s$/, '').replace(/'/g, '');
     }
     const parts = word.includes('-') ? word.split('-').filter(Boolean) : [];
-    tokens.push({ original, word: word.replace(/-/g, ''), acronym: ACRONYM.test(original), parts });
+    tokens.push({
+      original,
+      word: word.replace(/-/g, ''),
+      acronym: !shouting && ACRONYM.test(original),
+      parts,
+    });
   }
   return tokens;
+}
+
+/**
+ * Tells whether text is written mostly in capitals ("PUTIN NO-SHOW REACTION"),
+ * where capitals say nothing about names or acronyms.
+ *
+ * @example
+ * isShouting('WHO LED THE TALKS') // => true
+ * isShouting('Did the US attend?') // => false
+ */
+export function isShouting(text: string): boolean {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const capitals = text.match(/\p{Lu}/gu)?.length ?? 0;
+  return letters >= 8 && capitals > letters * 0.7;
 }

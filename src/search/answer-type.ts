@@ -1,0 +1,53 @@
+/**
+ * What kind of answer a question asks for, read from its question words, and
+ * whether a passage holds something of that kind. A passage that holds a
+ * number is likelier to answer "how many", one that names people "who".
+ */
+export type AnswerType = 'person' | 'place' | 'number' | 'time';
+
+const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
+  ['number', /\bhow (many|much)\b/i],
+  ['time', /\b(when|what (time|date|day|year)|how long|how soon)\b/i],
+  ['person', /\b(who|whom|whose)\b/i],
+  ['place', /\bwhere\b/i],
+];
+
+const MONTHS_AND_DAYS =
+  'January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
+
+const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
+  number:
+    /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b/i,
+  time: new RegExp(
+    `\\b(${MONTHS_AND_DAYS}|today|yesterday|tomorrow|tonight|weeks?|months?|years?|hours?|minutes?|days?|soon|until|ago|date|\\d{4})\\b`,
+    'i',
+  ),
+  person:
+    /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
+  place: new RegExp(
+    `\\b(in|at|to|from|near) (the )?(?!(?:${MONTHS_AND_DAYS})\\b)\\p{Lu}\\p{Ll}+`,
+    'u',
+  ),
+};
+
+/**
+ * The kind of answer a question asks for, or null when its words do not say.
+ *
+ * @example
+ * expectedAnswerType('How many prisoners were swapped?') // => 'number'
+ * expectedAnswerType('Who led the delegation?') // => 'person'
+ */
+export function expectedAnswerType(question: string): AnswerType | null {
+  for (const [type, pattern] of QUESTION_PATTERNS) if (pattern.test(question)) return type;
+  return null;
+}
+
+/**
+ * Whether a passage holds an answer of the given kind.
+ *
+ * @example
+ * holdsAnswerType('They agreed to swap 1,000 prisoners.', 'number') // => true
+ */
+export function holdsAnswerType(passage: string, type: AnswerType): boolean {
+  return PASSAGE_PATTERNS[type].test(passage);
+}

@@ -1,0 +1,82 @@
+import { isStopWord } from '../text/stopwords.ts';
+import { toTerm } from '../text/terms.ts';
+
+/**
+ * Who a paragraph is about, beyond the words it uses. News paragraphs name a
+ * person in full once ("Sir Keir Starmer") and then in part ("Sir Keir") or by
+ * pronoun ("he said"). A passage's *context terms* are
+ * - the rest of each name it mentions in part, when the article names exactly
+ *   one person that way ("Keir" → "starmer"), and
+ * - the names of the paragraph before it, which its pronouns usually point to.
+ * They are indexed in a separate field that counts less than the passage's own words.
+ */
+
+/** Words that stand before a name without being part of it. */
+const TITLES = new Set(
+  'mr mrs ms dr sir dame lord lady president prime minister secretary general chancellor king queen pope st'.split(
+    ' ',
+  ),
+);
+/** Capitalised runs: words starting with a capital letter, joined by single spaces. */
+const CAPITALISED_RUN = /\p{Lu}[\p{L}-]*(?:['’]s\b)?(?: \p{Lu}[\p{L}-]*(?:['’]s\b)?)*/gu;
+
+/**
+ * The names in a text, each as its words (lower case), titles and possessives removed.
+ *
+ * @example
+ * namesIn('Sir Keir Starmer met Russia’s Vladimir Medinsky.') // => [['keir', 'starmer'], ['russia'], ['vladimir', 'medinsky']]
+ */
+export function namesIn(text: string): string[][] {
+  const names: string[][] = [];
+  for (const match of text.matchAll(CAPITALISED_RUN)) {
+    const sentenceStart = match.index === 0 || /[.!?:"“‘(]\s*$/.test(text.slice(0, match.index));
+    let name: string[] = [];
+    const words = match[0].split(' ');
+    words.forEach((raw, i) => {
+      const word = raw.replace(/['’]s$/, '').toLowerCase();
+      // A sentence's first word is capitalised anyway: a name only when more capitals follow.
+      const firstOfSentence = i === 0 && sentenceStart && (words.length === 1 || isStopWord(word));
+      const skip = TITLES.has(word) || firstOfSentence;
+      if (!skip) name.push(word);
+      if (raw.length !== word.length || i === words.length - 1) {
+        if (name.length > 0) names.push(name);
+        name = [];
+      }
+    });
+  }
+  return names;
+}
+
+/**
+ * The context terms of each paragraph of one article (see the module comment).
+ *
+ * @example
+ * contextTerms(['Sir Keir Starmer spoke.', '“No,” said Sir Keir.'])[1] // => includes toTerm('starmer')
+ */
+export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
+  const namesPerParagraph = paragraphs.map(namesIn);
+  const fullNamesByWord = new Map<string, Set<string>>();
+  for (const names of namesPerParagraph) {
+    for (const name of names) {
+      if (name.length < 2) continue;
+      for (const word of name) {
+        const fullNames = fullNamesByWord.get(word) ?? new Set<string>();
+        fullNames.add(name.join(' '));
+        fullNamesByWord.set(word, fullNames);
+      }
+    }
+  }
+  return namesPerParagraph.map((names, i) => {
+    const words = new Set<string>();
+    for (const name of names) {
+      for (const word of name) {
+        const fullNames = fullNamesByWord.get(word);
+        if (fullNames?.size === 1)
+          for (const part of [...fullNames][0]?.split(' ') ?? []) words.add(part);
+      }
+    }
+    for (const name of namesPerParagraph[i - 1] ?? []) for (const word of name) words.add(word);
+    for (const name of names) for (const word of name) words.delete(word);
+    return [...words].filter((word) => !isStopWord(word)).map(toTerm);
+  });
+}
