@@ -88,6 +88,7 @@ describe('metadata', () => {
     ['{"date":"2025-05-16"}', /unknown metadata field "date"/],
     ['{"published":"16 May 2025"}', /YYYY-MM-DD/],
     ['{"published":"2025-13-45"}', /YYYY-MM-DD/],
+    ['{"published":"2025-02-30"}', /YYYY-MM-DD/],
     ['{"url":"javascript:alert(1)"}', /http/],
     ['{"title":42}', /non-empty string/],
   ])('rejects %s', (json, message) => {

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { classifyBoilerplate } from './boilerplate.ts';
 import { type ArticleMetadata, deriveTitle, parseMetadata } from './metadata.ts';
@@ -112,20 +112,25 @@ async function readMetadata(
 
 /** Reads a file inside `root` as UTF-8 text, refusing anything that is not plain text. */
 async function readTextFile(root: string, name: string, maxBytes: number): Promise<string> {
-  const path = join(root, name);
+  let path = join(root, name);
   const link = await lstat(path);
   if (link.isSymbolicLink()) {
-    const target = await realpath(path);
-    if (!target.startsWith(root + sep)) {
+    // Read the resolved target, so a link swapped after this check cannot lead elsewhere.
+    path = await realpath(path).catch(() => {
+      throw new SkipFile('is a link to a file that does not exist');
+    });
+    if (!path.startsWith(root + sep)) {
       throw new SkipFile('is a link to a file outside the seeds folder; copy the file in instead');
     }
   }
-  const bytes = await readFile(path);
-  if (bytes.length > maxBytes) {
+  // Refuse a huge file before reading it into memory.
+  const { size } = await stat(path);
+  if (size > maxBytes) {
     throw new SkipFile(
-      `is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for one file`,
+      `is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for one file`,
     );
   }
+  const bytes = await readFile(path);
   if (bytes.includes(0)) throw new SkipFile('is a binary file, not text');
   let text: string;
   try {

@@ -81,7 +81,11 @@ function optionalString(record: Record<string, unknown>, field: string): string 
 }
 
 function isValidDate(text: string): boolean {
-  return ISO_DATE.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+  // Date.parse accepts 30 February, so the date must survive a round trip.
+  const date = new Date(`${text}T00:00:00Z`);
+  return (
+    ISO_DATE.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
+  );
 }
 
 /** Longest derived title, in characters; longer first sentences are cut at a word. */
