@@ -6,8 +6,8 @@
 export type AnswerType = 'person' | 'place' | 'number' | 'time';
 
 const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
-  ['number', /\bhow (many|much)\b/i],
-  ['time', /\b(when|what (time|date|day|year)|how long|how soon)\b/i],
+  ['number', /\bhow (many|much|old|far|big)\b/i],
+  ['time', /\b(when|what (time|date|day|year)|how (long|soon|often))\b/i],
   ['person', /\b(who|whom|whose)\b/i],
   ['place', /\bwhere\b/i],
 ];
@@ -50,4 +50,18 @@ export function expectedAnswerType(question: string): AnswerType | null {
  */
 export function holdsAnswerType(passage: string, type: AnswerType): boolean {
   return PASSAGE_PATTERNS[type].test(passage);
+}
+
+/** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
+const HOW_WORDS = new Set(['many', 'much', 'old', 'far', 'big', 'long', 'soon', 'often']);
+
+/**
+ * Whether a word is part of a "how …" question phrase, given the word before it.
+ *
+ * @example
+ * isQuestionPhraseWord('how', 'long') // => true
+ * isQuestionPhraseWord('month', 'long') // => false
+ */
+export function isQuestionPhraseWord(previous: string | undefined, word: string): boolean {
+  return previous === 'how' && HOW_WORDS.has(word);
 }

@@ -3,13 +3,15 @@ import { isStopWord } from '../text/stopwords.ts';
 import type { Synonyms } from '../text/synonyms.ts';
 import { toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
-import { type AnswerType, expectedAnswerType } from './answer-type.ts';
+import { type AnswerType, expectedAnswerType, isQuestionPhraseWord } from './answer-type.ts';
 import type { SearchIndex } from './build.ts';
 
 /** How much a curated synonym counts next to a word the user typed. */
 export const CURATED_WEIGHT = 0.6;
 /** How much a WordNet synonym counts: it helps ranking but never makes a question answerable. */
 export const WORDNET_WEIGHT = 0.3;
+/** How much a WordNet derived form or antonym counts ("decide" for "decision", "low" for "high"). */
+export const RELATED_WEIGHT = 0.25;
 /** How much a typo-corrected word counts next to one spelled as in the text. */
 export const CORRECTION_WEIGHT = 0.8;
 /** How much more a missing name (a person, place, organisation) weighs than a missing common word. */
@@ -81,9 +83,15 @@ export function analyzeQuery(
     if (concept.status === 'noise' || (concept.status === 'missing' && concept.entity)) continue;
     const missing = concept.status === 'missing';
     const weight = concept.weight;
-    for (const synonym of synonyms.wordnet(concept.original.toLowerCase())) {
-      if (synonym.terms.every((term) => isKnown(index, term))) {
-        addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT / synonym.terms.length);
+    const word = concept.original.toLowerCase();
+    for (const [found, weight] of [
+      [synonyms.wordnet(word), WORDNET_WEIGHT],
+      [synonyms.related(word), RELATED_WEIGHT],
+    ] as const) {
+      for (const synonym of found) {
+        if (synonym.terms.every((term) => isKnown(index, term))) {
+          addSearchTerms(index, concept, synonym.terms, weight / synonym.terms.length);
+        }
       }
     }
     // A common word the articles lack may be a paraphrase: it still counts
@@ -113,16 +121,17 @@ function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
     seen.add(token.word);
     result.push(token);
   };
-  for (const token of tokens) {
+  tokens.forEach((token, i) => {
+    if (isQuestionPhraseWord(tokens[i - 1]?.word, token.word)) return;
     if (token.parts.length === 0 || isKnown(index, toTerm(token.word))) {
       push(token);
-      continue;
+      return;
     }
     const originals = token.original.split('-');
-    token.parts.forEach((part, i) => {
-      push({ original: originals[i] ?? part, word: part, acronym: token.acronym, parts: [] });
+    token.parts.forEach((part, j) => {
+      push({ original: originals[j] ?? part, word: part, acronym: token.acronym, parts: [] });
     });
-  }
+  });
   return result;
 }
 

@@ -102,6 +102,19 @@ export class Synonyms {
       .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
       .filter((synonym) => synonym.terms.length > 0);
   }
+
+  /**
+   * Words WordNet derives from or opposes to one word (see {@link WordNet.related}), as index terms.
+   *
+   * @example
+   * new Synonyms().related('decide') // => [{ terms: ['decis'] }, …]
+   */
+  related(word: string): Synonym[] {
+    return this.#wordnet
+      .related(word)
+      .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
+      .filter((synonym) => synonym.terms.length > 0);
+  }
 }
 
 /** A phrase's index terms; a lone stop word ("us" for the United States) stands as itself. */

@@ -6,6 +6,18 @@ import { join } from 'node:path';
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj'] as const;
 /** WordNet lists a word's senses most frequent first; rarer senses mostly add noise. */
 const SENSES_PER_WORD = 3;
+/** Derived forms, antonyms and pertainyms ("+", "!", "\\"). */
+const RELATED_POINTERS = new Set(['+', '!', '\\']);
+/** Fewer senses than for synonyms: related words drift further from the meaning. */
+const RELATED_SENSES = 2;
+/** The data file of each part-of-speech letter in WordNet pointers. */
+const POS_FILES: Readonly<Record<string, string>> = {
+  n: 'noun',
+  v: 'verb',
+  a: 'adj',
+  s: 'adj',
+  r: 'adv',
+};
 /** Enough bytes to hold any line of WordNet's index files. */
 const WINDOW = 4096;
 
@@ -140,6 +152,12 @@ export class WordNet {
   }
 
   #synsetLemmas(pos: string, offset: string, lowerCase = true): string[] {
+    const lemmas = this.#readSynset(pos, offset).lemmas;
+    return lowerCase ? lemmas.map((lemma) => lemma.toLowerCase()) : lemmas;
+  }
+
+  /** A synset's lemmas (as written, spaces for underscores) and its pointers to other synsets. */
+  #readSynset(pos: string, offset: string): Synset {
     let fd = this.#dataFiles.get(pos);
     if (fd === undefined) {
       fd = openSync(join(this.#dictDir, `data.${pos}`), 'r');
@@ -155,12 +173,74 @@ export class WordNet {
     const count = Number.parseInt(fields[3] ?? '0', 16);
     const lemmas: string[] = [];
     for (let i = 0; i < count; i++) {
-      const lemma = fields[4 + i * 2];
-      const readable = lemma?.replace(/\(.*\)$/, '').replace(/_/g, ' ');
-      if (readable) lemmas.push(lowerCase ? readable.toLowerCase() : readable);
+      const readable = fields[4 + i * 2]?.replace(/\(.*\)$/, '').replace(/_/g, ' ');
+      if (readable) lemmas.push(readable);
     }
-    return lemmas;
+    const pointers: Pointer[] = [];
+    const pointerStart = 5 + count * 2;
+    const pointerCount = Number(fields[pointerStart - 1] ?? 0);
+    for (let i = 0; i < pointerCount; i++) {
+      const at = pointerStart + i * 4;
+      const [symbol = '', target = '', targetPos = '', sourceTarget = '0000'] = fields.slice(
+        at,
+        at + 4,
+      );
+      pointers.push({ symbol, offset: target, pos: POS_FILES[targetPos] ?? 'noun', sourceTarget });
+    }
+    return { lemmas, pointers };
   }
+
+  /**
+   * Words WordNet links to a word's most frequent senses beyond synonyms:
+   * derived forms ("decide" → "decision"), antonyms ("high" → "low") and
+   * similar adjectives. A question often uses one where the text uses another.
+   *
+   * @example
+   * new WordNet().related('decide') // includes 'decision'
+   */
+  related(word: string): readonly string[] {
+    const key = `~${word}`;
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    const found = new Set<string>();
+    for (const pos of PARTS_OF_SPEECH) {
+      for (const base of baseForms(word)) {
+        const offsets = this.#senseOffsets(pos, base);
+        for (const offset of offsets.slice(0, RELATED_SENSES)) {
+          const synset = this.#readSynset(pos, offset);
+          const position = synset.lemmas.findIndex((lemma) => lemma.toLowerCase() === base) + 1;
+          for (const pointer of synset.pointers) {
+            if (!RELATED_POINTERS.has(pointer.symbol)) continue;
+            const source = Number.parseInt(pointer.sourceTarget.slice(0, 2), 16);
+            if (source !== 0 && source !== position) continue;
+            const targets = this.#readSynset(pointer.pos, pointer.offset).lemmas;
+            const target = Number.parseInt(pointer.sourceTarget.slice(2), 16);
+            const chosen = target === 0 ? targets : targets.slice(target - 1, target);
+            for (const lemma of chosen) found.add(lemma.toLowerCase());
+          }
+        }
+        if (offsets.length > 0) break;
+      }
+    }
+    for (const base of baseForms(word)) found.delete(base);
+    const result = [...found];
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(key, result);
+    return result;
+  }
+}
+
+interface Pointer {
+  symbol: string;
+  offset: string;
+  pos: string;
+  /** Which lemma of the source synset the pointer is from and which of the target it is to (hex, 00 = all). */
+  sourceTarget: string;
+}
+
+interface Synset {
+  lemmas: string[];
+  pointers: Pointer[];
 }
 
 /** The synset offsets listed on an index line, most frequent sense first. */
