@@ -8,13 +8,13 @@
  *
  * `<article>` is empty when the query searched every article. The query comes
  * last so it may contain colons. When an action does not fit Discord's 100
- * code points (a long question), it is kept in a small in-memory LRU and the
+ * code points (a long question) or holds characters Discord rejects, it is kept in a small in-memory LRU and the
  * id becomes `<kind>:#<hash>`; after a restart or eviction such a button
  * decodes as `expired` and the bot asks the user to ask again.
  */
 import { createHash } from 'node:crypto';
 import { CUSTOM_ID_MEMORY, Limits } from './constants.ts';
-import { codePointLength } from './text.ts';
+import { codePointLength, removeUnprintable } from './text.ts';
 
 /** Which core call a query goes to: `library.answer` or `library.search`. */
 export type QueryMode = 'ask' | 'search';
@@ -64,7 +64,8 @@ export class CustomIdCodec {
   /** A custom id of at most 100 code points for `action`. */
   encode(action: ButtonAction): string {
     const inline = encodeInline(action);
-    if (inline !== null && codePointLength(inline) <= Limits.customId) return inline;
+    const fits = inline !== null && codePointLength(inline) <= Limits.customId;
+    if (fits && removeUnprintable(inline) === inline) return inline;
     const hash = createHash('sha256').update(JSON.stringify(action)).digest('base64url');
     const key = hash.slice(0, 16);
     this.#remember(key, action);

@@ -34,6 +34,7 @@ export const MAX_QUERY_CONCEPTS = 32;
 export interface Concept {
   /** The word as the user wrote it. */
   original: string;
+  /** The index term searched: the word's own, or the one its typo was corrected to. */
   term: string;
   status: 'found' | 'synonym' | 'missing' | 'noise';
   /** The word it was corrected to when the user's spelling is not in the articles. */
@@ -71,8 +72,10 @@ export function analyzeQuery(
 ): AnalyzedQuery {
   const text = cleanInput(question);
   const tokens = contentTokens(index, tokenize(text));
+  // Capitals mark names, except on a question's first word or in a shouted question.
+  const capitalsMeanNames = !isShouting(text);
   const concepts = tokens.map((token, position) =>
-    toConcept(index, synonyms, token, position === 0),
+    toConcept(index, synonyms, token, capitalsMeanNames && position > 0),
   );
   addCuratedSynonyms(index, synonyms, concepts);
   for (const concept of concepts) {
@@ -162,7 +165,8 @@ function toConcept(
   const withG = `${token.word}g`;
   if (token.word.endsWith('in') && isKnown(index, toTerm(withG))) {
     concept.correction = withG;
-    addSearchTerms(index, concept, [toTerm(withG)], CORRECTION_WEIGHT);
+    concept.term = toTerm(withG);
+    addSearchTerms(index, concept, [concept.term], CORRECTION_WEIGHT);
     return concept;
   }
   const close = closestTerms(index, token.word, term);
@@ -170,6 +174,7 @@ function toConcept(
   const kind = synonyms.wordKind(token.word);
   if (close.exact && kind === 'unknown') {
     concept.correction = index.vocabulary.get(close.exact)?.word ?? close.exact;
+    concept.term = close.exact;
     addSearchTerms(index, concept, [close.exact], CORRECTION_WEIGHT);
     concept.entity ||= isName(index, close.exact);
     return concept;

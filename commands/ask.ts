@@ -1,0 +1,51 @@
+import {
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  MessageFlags,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
+import type { BotContext } from '../src/discord/context.ts';
+import { questionChoices } from '../src/discord/options.ts';
+import { queryPage, refuseQuery } from '../src/discord/query.ts';
+
+/** `/ask question [private]`: the passage that best answers a question. */
+export const data = new SlashCommandBuilder()
+  .setName('ask')
+  .setDescription('Ask a question about the news articles')
+  .addStringOption((option) =>
+    option
+      .setName('question')
+      .setDescription('What you want to know, e.g. "Who led Ukraine\'s delegation?"')
+      .setRequired(true)
+      .setMaxLength(MAX_QUESTION_LENGTH)
+      .setAutocomplete(true),
+  )
+  .addBooleanOption((option) =>
+    option.setName('private').setDescription('Show the answer only to you'),
+  )
+  .toJSON();
+
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  context: BotContext,
+): Promise<void> {
+  const question = interaction.options.getString('question', true);
+  const refusal = refuseQuery(context, question, interaction.user.id);
+  if (refusal) {
+    await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const page = queryPage(context, { mode: 'ask', query: question, article: null, offset: 0 });
+  const isPrivate = interaction.options.getBoolean('private') ?? false;
+  await interaction.reply({ ...page, ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}) });
+}
+
+export async function autocomplete(
+  interaction: AutocompleteInteraction,
+  context: BotContext,
+): Promise<void> {
+  await interaction.respond(
+    questionChoices(context.library.index, interaction.options.getFocused()),
+  );
+}

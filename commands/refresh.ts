@@ -1,0 +1,57 @@
+import {
+  ApplicationIntegrationType,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { Emoji } from '../src/discord/constants.ts';
+import type { BotContext } from '../src/discord/context.ts';
+import { notice, renderRefresh } from '../src/discord/render.ts';
+
+/**
+ * `/refresh`: reload the articles. Discord hides it from members without
+ * Manage Server and outside servers, but those settings can be changed by
+ * server admins and are not enforced for every client, so they are checked
+ * again here.
+ */
+export const data = new SlashCommandBuilder()
+  .setName('refresh')
+  .setDescription('Reload the articles (needs Manage Server)')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(InteractionContextType.Guild)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .toJSON();
+
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  context: BotContext,
+): Promise<void> {
+  const refusal = refusalFor(interaction);
+  if (refusal) {
+    await interaction.reply({
+      ...notice(`${Emoji.warning} ${refusal}`),
+      flags: MessageFlags.Ephemeral,
+    });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // The library writes the audit line (who, where, when, what changed) for every refresh.
+  const report = await context.library.refresh({
+    requestedBy: interaction.user.id,
+    guildId: interaction.guildId,
+  });
+  await interaction.editReply(renderRefresh(report));
+}
+
+function refusalFor(interaction: ChatInputCommandInteraction): string | null {
+  if (!interaction.inGuild()) return '/refresh only works in a server, not in direct messages.';
+  if (interaction.authorizingIntegrationOwners.guildId !== interaction.guildId) {
+    return '/refresh only works where I am added to the server, not as a user app.';
+  }
+  if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
+    return '/refresh needs the Manage Server permission.';
+  }
+  return null;
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run deploy-commands`: registers the bot's commands with Discord, in
+ * DISCORD_GUILD_ID when set (instant, for development), otherwise globally.
+ * Exit codes: 0 done, 1 Discord refused, 2 configuration error.
+ */
+import { commands } from '../commands/index.ts';
+import { CONFIG_EXIT_CODE, ConfigError, loadConfig, requireDeployConfig } from '../src/config.ts';
+import { deployCommands } from '../src/discord/deploy.ts';
+import { createLogger, describeError } from '../src/log.ts';
+
+let config: ReturnType<typeof requireDeployConfig>;
+try {
+  config = requireDeployConfig(loadConfig());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+  process.exit(CONFIG_EXIT_CODE);
+}
+const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+try {
+  const result = await deployCommands({
+    token: config.token,
+    clientId: config.clientId,
+    guildId: config.discordGuildId,
+    restApi: config.discordRestApi,
+    commands,
+  });
+  const where = result.scope === 'guild' ? `guild ${config.discordGuildId}` : 'all servers';
+  logger.info({ scope: result.scope, commands: result.names }, 'commands deployed');
+  process.stdout.write(
+    `Deployed ${result.names.length} commands to ${where}: ${result.names.join(', ')}\n`,
+  );
+} catch (error) {
+  logger.error({ err: describeError(error) }, 'deploying commands failed');
+  process.exitCode = 1;
+}

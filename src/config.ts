@@ -1,0 +1,191 @@
+/**
+ * Configuration from the environment (and a `.env` file), validated once at
+ * start so a typo fails loudly with the variable's name instead of later.
+ * See `.env.example` for every variable.
+ */
+import dotenv from 'dotenv';
+import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated configuration. */
+export interface Config {
+  /** Bot token; null runs the console instead of the bot. */
+  discordToken: string | null;
+  /** Application id; needed to deploy commands (the bot reads it from READY). */
+  discordClientId: string | null;
+  /** Deploy commands to this guild only (instant, for development); null deploys globally. */
+  discordGuildId: string | null;
+  /** REST API base such as `http://127.0.0.1:PORT/api`; null uses Discord's. */
+  discordRestApi: string | null;
+  /** Folder of the articles. Default `./seeds`. */
+  seedsDir: string;
+  /** Default `info`. */
+  logLevel: LogLevel;
+  /** Per-user limit on `/ask` and `/search`: `count` uses per `windowMs`. Default 5 per 10 s. */
+  rateLimit: { count: number; windowMs: number };
+  /** Least time between two refreshes. Default 30 s. */
+  refreshCooldownMs: number;
+  /** Users who may manage sources. Default none. */
+  ownerIds: string[];
+  /** Where the built index is kept between starts; null (`SNAPSHOT_PATH=off`) keeps none. Default `.cache/index.snapshot`. */
+  snapshotPath: string | null;
+  /** Refresh when files in the seeds folder change. Default false. */
+  watchSeeds: boolean;
+}
+
+/** Every problem found in the environment, each naming its variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Exit code for a configuration error, distinct from a crash (1). */
+export const CONFIG_EXIT_CODE = 2;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/**
+ * Reads and validates the configuration from an environment object. Empty
+ * values count as unset.
+ *
+ * @throws {ConfigError} listing every missing or malformed variable.
+ * @example
+ * parseConfig({ DISCORD_TOKEN: 'abc', RATE_LIMIT_COUNT: '3' }).rateLimit // => { count: 3, windowMs: 10000 }
+ * parseConfig({ LOG_LEVEL: 'loud' }) // throws: LOG_LEVEL must be one of fatal, error, …
+ */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value ? value : null;
+  };
+  const snowflake = (name: string): string | null => {
+    const value = read(name);
+    if (value !== null && !SNOWFLAKE.test(value)) {
+      problems.push(`${name} must be a Discord id (17 to 20 digits), got "${value}".`);
+      return null;
+    }
+    return value;
+  };
+  const integer = (name: string, fallback: number, min: number): number => {
+    const value = read(name);
+    if (value === null) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+      problems.push(`${name} must be a whole number of at least ${min}, got "${value}".`);
+      return fallback;
+    }
+    return Number(value);
+  };
+
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = read(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    problems.push(`${name} must be true or false, got "${value}".`);
+    return fallback;
+  };
+
+  const token = read('DISCORD_TOKEN');
+  if (token !== null && /\s/.test(token)) {
+    problems.push(
+      'DISCORD_TOKEN must not contain spaces; copy the token from the Developer Portal.',
+    );
+  }
+  const logLevel = read('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  }
+  const restApi = read('DISCORD_REST_API');
+  if (restApi !== null && !isHttpUrl(restApi)) {
+    problems.push(
+      `DISCORD_REST_API must be an http(s) URL such as http://127.0.0.1:8080/api, got "${restApi}".`,
+    );
+  }
+  const ownerIds = (read('OWNER_IDS') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const badOwners = ownerIds.filter((id) => !SNOWFLAKE.test(id));
+  if (badOwners.length > 0) {
+    problems.push(
+      `OWNER_IDS must be Discord user ids separated by commas; not ids: ${badOwners.join(', ')}.`,
+    );
+  }
+
+  const config: Config = {
+    discordToken: token,
+    discordClientId: snowflake('DISCORD_CLIENT_ID'),
+    discordGuildId: snowflake('DISCORD_GUILD_ID'),
+    discordRestApi: restApi?.replace(/\/+$/, '') ?? null,
+    seedsDir: read('SEEDS_DIR') ?? './seeds',
+    logLevel: logLevel as LogLevel,
+    rateLimit: {
+      count: integer('RATE_LIMIT_COUNT', 5, 1),
+      windowMs: integer('RATE_LIMIT_WINDOW_SECONDS', 10, 1) * 1000,
+    },
+    refreshCooldownMs: integer('REFRESH_COOLDOWN_SECONDS', 30, 0) * 1000,
+    ownerIds,
+    snapshotPath: snapshotPath(read('SNAPSHOT_PATH')),
+    watchSeeds: flag('WATCH_SEEDS', false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * What `npm run deploy-commands` needs beyond {@link parseConfig}: a token and
+ * the application id.
+ *
+ * @throws {ConfigError} naming the missing variables.
+ * @example
+ * requireDeployConfig(parseConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '123456789012345678' })).clientId // => '123456789012345678'
+ */
+export function requireDeployConfig(config: Config): Config & { token: string; clientId: string } {
+  const problems: string[] = [];
+  if (!config.discordToken) problems.push('DISCORD_TOKEN is required to deploy commands.');
+  if (!config.discordClientId) {
+    problems.push(
+      'DISCORD_CLIENT_ID is required to deploy commands (the Application ID in the Developer Portal).',
+    );
+  }
+  if (problems.length > 0 || !config.discordToken || !config.discordClientId) {
+    throw new ConfigError(problems);
+  }
+  return { ...config, token: config.discordToken, clientId: config.discordClientId };
+}
+
+/**
+ * Loads `.env` (variables already set win) and parses the environment.
+ *
+ * @throws {ConfigError} see {@link parseConfig}.
+ * @example
+ * const config = loadConfig();
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  dotenv.config({ quiet: true, processEnv: env });
+  return parseConfig(env);
+}
+
+function snapshotPath(value: string | null): string | null {
+  if (value === null) return DEFAULT_SNAPSHOT_PATH;
+  return ['off', 'none', 'false'].includes(value.toLowerCase()) ? null : value;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The discord.js client of the bot: created with pings disabled, wired to the
+ * interaction router, logged in. Commands are not deployed here; that is
+ * `npm run deploy-commands`.
+ */
+import { once } from 'node:events';
+import { ApplicationIntegrationType, Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Library } from '../library.ts';
+import { describeError, type Logger } from '../log.ts';
+import { type BotContext, type Command, createBotContext } from './context.ts';
+import { createInteractionHandler } from './router.ts';
+
+/** Options for {@link startBot}. */
+export interface BotOptions {
+  token: string;
+  /** REST API base (e.g. a local fake's `http://127.0.0.1:PORT/api`); default Discord's. */
+  restApi?: string | null;
+  library: Library;
+  logger: Logger;
+  commands: ReadonlyArray<Command>;
+  /** Per-user query limit: `count` per `windowMs`. */
+  rateLimit: { count: number; windowMs: number };
+}
+
+/** A logged-in bot. */
+export interface Bot {
+  client: Client;
+  context: BotContext;
+  /** Resolves when the gateway session is ready (`login` resolves before that). */
+  ready: Promise<void>;
+  /** Closes the gateway connection and REST queues. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the client, installs the handlers and logs in.
+ *
+ * @throws when Discord refuses the token.
+ * @example
+ * const bot = await startBot({ token, library, logger, commands, rateLimit: { count: 5, windowMs: 10_000 } });
+ * await bot.ready;
+ */
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { logger } = options;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(options.restApi ? { rest: { api: options.restApi } } : {}),
+  });
+  const context = createBotContext(options);
+  const handle = createInteractionHandler(options.commands, context);
+  client.on(Events.Raw, fillAuthorizingOwners);
+  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+  client.on(Events.Error, (error) =>
+    logger.error({ err: describeError(error) }, 'discord client error'),
+  );
+  client.on(Events.ShardError, (error, shard) =>
+    logger.error({ shard, err: describeError(error) }, 'gateway connection error'),
+  );
+  client.on(Events.Warn, (message) => logger.warn({ warning: message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    logger.warn({ shard, code: event.code }, 'gateway disconnected'),
+  );
+  client.on(Events.ShardResume, (shard, replayed) =>
+    logger.info({ shard, replayed }, 'gateway resumed'),
+  );
+  const ready = once(client, Events.ClientReady).then(() => {
+    logger.info(
+      {
+        user: client.user?.tag,
+        application: client.application?.id,
+        guilds: client.guilds.cache.size,
+      },
+      'ready',
+    );
+  });
+  // A rejected `ready` (client destroyed before READY) is not an error of its own.
+  ready.catch(() => {});
+  try {
+    await client.login(options.token);
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  return {
+    client,
+    context,
+    ready,
+    stop: async () => {
+      await client.destroy();
+      logger.info('stopped');
+    },
+  };
+}
+
+/**
+ * Discord sends `authorizing_integration_owners` with every interaction since
+ * apps became user-installable, and discord.js 14 throws while building an
+ * interaction without it, outside any handler, which ends the process. So a
+ * payload without it (older or simplified senders) gets what Discord sends
+ * for a guild install, before discord.js reads it: raw packets are emitted
+ * first, as the same object.
+ */
+function fillAuthorizingOwners(packet: unknown): void {
+  if (typeof packet !== 'object' || packet === null) return;
+  const { t, d } = packet as { t?: unknown; d?: unknown };
+  if (t !== 'INTERACTION_CREATE' || typeof d !== 'object' || d === null) return;
+  const data = d as { authorizing_integration_owners?: unknown; guild_id?: unknown };
+  if (data.authorizing_integration_owners !== undefined) return;
+  data.authorizing_integration_owners =
+    typeof data.guild_id === 'string'
+      ? { [ApplicationIntegrationType.GuildInstall]: data.guild_id }
+      : {};
+}

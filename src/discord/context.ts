@@ -1,0 +1,76 @@
+/**
+ * What every handler receives, and the shape of a command module: its
+ * definition (the JSON deployed to Discord) and its handlers.
+ */
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
+} from 'discord.js';
+import { ApplicationCommandType } from 'discord.js';
+import type { Library } from '../library.ts';
+import type { Logger } from '../log.ts';
+import { CustomIdCodec } from './custom-id.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RenderContext } from './render.ts';
+
+/** Shared state of the running bot, passed to every handler. */
+export interface BotContext extends RenderContext {
+  library: Library;
+  logger: Logger;
+  /** Per-user limit on queries that answer in the channel (`/ask`, `/search`, "Ask about this message"). */
+  rateLimiter: RateLimiter;
+}
+
+/** Options for {@link createBotContext}. */
+export interface BotContextOptions {
+  library: Library;
+  logger: Logger;
+  /** Per-user query limit: `count` per `windowMs`. */
+  rateLimit: { count: number; windowMs: number };
+  /** Clock for the rate limiter, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The context handlers share.
+ *
+ * @example
+ * const context = createBotContext({ library, logger, rateLimit: { count: 5, windowMs: 10_000 } });
+ */
+export function createBotContext(options: BotContextOptions): BotContext {
+  return {
+    library: options.library,
+    logger: options.logger,
+    customIds: new CustomIdCodec(),
+    rateLimiter: new RateLimiter({
+      limit: options.rateLimit.count,
+      windowMs: options.rateLimit.windowMs,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  };
+}
+
+/** A slash command module. */
+export interface SlashCommand {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: BotContext): Promise<void>;
+}
+
+/** A message context-menu command module. */
+export interface MessageCommand {
+  data: RESTPostAPIContextMenuApplicationCommandsJSONBody;
+  execute(interaction: MessageContextMenuCommandInteraction, context: BotContext): Promise<void>;
+}
+
+export type Command = SlashCommand | MessageCommand;
+
+/** Tells slash commands (type 1 or unset) from context-menu commands. */
+export function isSlashCommand(command: Command): command is SlashCommand {
+  return (
+    (command.data.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput
+  );
+}

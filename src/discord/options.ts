@@ -1,0 +1,71 @@
+/**
+ * Autocomplete choices for command options, and checks of submitted option
+ * values: Discord does not force a submitted value to be one of the choices,
+ * so every value is checked again when the command runs.
+ */
+import { completeQuery, completeSource, findArticle } from '../answer/autocomplete.ts';
+import type { ArticleMeta } from '../corpus/types.ts';
+import type { SearchIndex } from '../search/build.ts';
+import { Limits } from './constants.ts';
+import { toChoices } from './render.ts';
+import { codePointLength, plainText, truncate } from './text.ts';
+
+/** Longest publisher name shown in a `source` choice. */
+const PUBLISHER_IN_CHOICE = 30;
+
+/**
+ * Choices for a question or query option while it is being typed.
+ *
+ * @example
+ * await interaction.respond(questionChoices(library.index, interaction.options.getFocused()));
+ */
+export function questionChoices(
+  index: SearchIndex,
+  typed: string,
+): Array<{ name: string; value: string }> {
+  return toChoices(
+    completeQuery(index, typed, { limit: Limits.choices, maxLength: Limits.choiceValue }),
+  );
+}
+
+/**
+ * Choices for the `source` option: matching articles, named by title, valued by id.
+ *
+ * @example
+ * sourceChoices(index, 'sky') // => [{ name: 'Russia and Ukraine failed…', value: '000_54ae5372d3de91ff' }]
+ */
+export function sourceChoices(
+  index: SearchIndex,
+  typed: string,
+): Array<{ name: string; value: string }> {
+  return toChoices(
+    completeSource(index, typed, { limit: Limits.choices }).map((article) => ({
+      name: sourceChoiceName(article),
+      value: article.id,
+    })),
+  );
+}
+
+/**
+ * The article a submitted `source` value names: its id, its exact title, or
+ * the name of its choice (some clients submit the name).
+ *
+ * @example
+ * resolveSource(index, '000_54ae5372d3de91ff')?.publisher // => 'Sky News'
+ */
+export function resolveSource(index: SearchIndex, value: string): ArticleMeta | undefined {
+  return (
+    findArticle(index, value) ??
+    index.articles.find((article) => sourceChoiceName(article) === value.trim())
+  );
+}
+
+/** `Title (Publisher)`, the title cut so the publisher always shows. */
+function sourceChoiceName(article: ArticleMeta): string {
+  const publisher = article.publisher
+    ? ` (${truncate(plainText(article.publisher).trim(), PUBLISHER_IN_CHOICE)})`
+    : '';
+  const room = Limits.choiceName - codePointLength(publisher);
+  const title = plainText(article.title).trim() || article.id;
+  return `${truncate(title, room)}${publisher}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Structured logs (pino, JSON lines on stderr, so stdout stays free for the
+ * console). Secrets never reach a log line: the bot token is removed from
+ * every line written, interaction and webhook tokens are cut out of URLs, and
+ * Discord REST errors are reduced to code, status and method (their `url`
+ * holds the interaction token).
+ */
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config.ts';
+
+export type { Logger } from 'pino';
+
+/** Options for {@link createLogger}. */
+export interface LoggerOptions {
+  /** Default `info`. */
+  level?: LogLevel;
+  /** Strings to remove from every line, such as the bot token. */
+  secrets?: ReadonlyArray<string | null>;
+  /** Where lines go. Default: stderr, written synchronously so nothing is lost on exit. */
+  destination?: DestinationStream;
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * A pino logger writing JSON lines to stderr.
+ *
+ * @example
+ * const logger = createLogger({ level: 'info', secrets: [config.discordToken] });
+ * logger.info({ guildId }, 'refresh requested');
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s): s is string => Boolean(s && s.length >= 8));
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: {
+        paths: ['token', '*.token', 'authorization', '*.authorization', '*.headers.authorization'],
+        censor: REDACTED,
+      },
+      hooks: {
+        streamWrite: (line) =>
+          secrets.reduce((text, secret) => text.replaceAll(secret, REDACTED), line),
+      },
+    },
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+/** What may be logged of an error. */
+export type LoggableError = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The loggable part of an error. Discord REST errors keep only their code,
+ * status and method; other errors keep name, message and stack with any
+ * interaction or webhook token cut out of URLs.
+ *
+ * @example
+ * logger.error({ err: describeError(error) }, 'reply failed');
+ */
+export function describeError(error: unknown): LoggableError {
+  if (error instanceof DiscordAPIError) {
+    return {
+      name: 'DiscordAPIError',
+      code: error.code,
+      status: error.status,
+      method: error.method,
+    };
+  }
+  if (error instanceof HTTPError) {
+    return { name: 'HTTPError', status: error.status, method: error.method };
+  }
+  if (error instanceof RateLimitError) {
+    return { name: 'RateLimitError', method: error.method, retryAfter: error.retryAfter };
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: redactUrls(error.message),
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      stack: error.stack === undefined ? undefined : redactUrls(error.stack),
+    };
+  }
+  return { value: redactUrls(String(error)).slice(0, 500) };
+}
+
+/**
+ * Cuts interaction and webhook tokens out of Discord URLs in a text.
+ *
+ * @example
+ * redactUrls('POST /interactions/123/aW50ZXJhY3Rpb24/callback') // => 'POST /interactions/123/[redacted]/callback'
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/\/(interactions|webhooks)\/(\d+)\/[^/\s?#"']+/g, `/$1/$2/${REDACTED}`);
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: with DISCORD_TOKEN set, runs the Discord bot; without it, the
+ * console, to ask questions locally. Exit codes: 0 stopped cleanly,
+ * 1 could not start, 2 configuration error.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { commands } from '../commands/index.ts';
+import { CONFIG_EXIT_CODE, type Config, ConfigError, loadConfig } from './config.ts';
+import { startBot } from './discord/client.ts';
+import { Library, type LibraryEvent, reloadOnSignal, watchSeeds } from './library.ts';
+import { createLogger, describeError, type Logger } from './log.ts';
+
+/** How long shutdown waits for a running refresh to finish writing. */
+const SHUTDOWN_REFRESH_WAIT_MS = 5000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(CONFIG_EXIT_CODE);
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
+  });
+  const audit = (event: LibraryEvent) => {
+    const level = event.event.endsWith('-error') ? 'warn' : 'info';
+    logger[level]({ audit: event }, `library ${event.event}`);
+  };
+
+  let library: Library;
+  try {
+    library = await Library.open({
+      seedsDir: config.seedsDir,
+      refreshCooldownMs: config.refreshCooldownMs,
+      ...(config.snapshotPath ? { snapshotPath: config.snapshotPath } : {}),
+      log: audit,
+    });
+  } catch (error) {
+    logger.fatal({ err: describeError(error) }, 'could not load the articles');
+    process.exit(1);
+  }
+  reloadOnSignal(library, 'SIGHUP', audit);
+  if (config.watchSeeds) watchSeeds(library, { log: audit });
+
+  if (!config.discordToken) {
+    const { runConsole } = await import('./console/console.ts');
+    await runConsole(library);
+    return;
+  }
+  await runBot(config, config.discordToken, library, logger);
+}
+
+async function runBot(config: Config, token: string, library: Library, logger: Logger) {
+  // The first question loads the synonym tables; load them now, not while a user waits.
+  library.answer('warm up');
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot({
+      token,
+      restApi: config.discordRestApi,
+      library,
+      logger,
+      commands,
+      rateLimit: config.rateLimit,
+    });
+  } catch (error) {
+    logger.fatal({ err: describeError(error) }, 'could not log in to Discord; check DISCORD_TOKEN');
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await bot.stop();
+      await Promise.race([
+        library.idle(),
+        delay(SHUTDOWN_REFRESH_WAIT_MS, undefined, { ref: false }),
+      ]);
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+}
+
+await main();

@@ -1,0 +1,148 @@
+/**
+ * The real entry points as processes: `tsx src/main.ts` answers `/ask`
+ * through the fake Discord and exits 0 on SIGTERM; a bad variable exits 2;
+ * `scripts/deploy-commands.ts` registers the commands. Each process runs in
+ * an empty temporary folder, so a developer's `.env` cannot leak in. The
+ * processes run concurrently (each spends most of its time starting up).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { list } from './bot-harness.ts';
+import { FakeDiscord, type Json } from './fake-discord.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PROCESS_TIMEOUT_MS = 20_000;
+let workDir: string;
+let fake: FakeDiscord;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'talkbot-process-'));
+  await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
+  fake = await FakeDiscord.start();
+});
+
+afterAll(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await fake?.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/**
+ * Runs `tsx <script>` (what `npx tsx` runs: the project's own tsx) in the work
+ * folder, with only the given variables (and PATH, HOME).
+ */
+function run(script: string, env: Record<string, string>) {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Parsed JSON log lines of a process's stderr (npm's own warnings skipped). */
+function logLines(stderr: string): Json[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Json);
+}
+
+async function waitUntil(check: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > PROCESS_TIMEOUT_MS) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.concurrent('npm start', () => {
+  it('answers /ask as a real process and exits 0 on SIGTERM', async ({ expect }) => {
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_REST_API: fake.restBase,
+      SEEDS_DIR: join(workDir, 'seeds'),
+      SNAPSHOT_PATH: 'off',
+    });
+    await waitUntil(
+      () => logLines(bot.stderr()).some((l) => l.msg === 'ready'),
+      'the ready log line',
+    );
+    const ask = fake.sendSlashCommand({
+      name: 'ask',
+      options: { question: 'Who led Ukraine’s delegation?' },
+    });
+    const response = await fake.waitForResponse(ask, { timeoutMs: 5000 });
+    const [embed] = list(response.callback.data?.embeds);
+    expect(embed?.description).toContain(
+      '**Ukraine’s delegation was led by defence minister Rustem Umerov.**',
+    );
+    expect(response.callback.data?.allowed_mentions).toEqual({ parse: [] });
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    const lines = logLines(bot.stderr());
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['ready', 'shutting down', 'stopped']),
+    );
+    expect(bot.stderr()).not.toContain(fake.token);
+    expect(bot.stderr()).not.toContain(ask.token);
+    await fake.waitFor(() => fake.openGatewayConnections === 0);
+  });
+
+  it('exits 2 naming a malformed variable', async ({ expect }) => {
+    const bot = run('src/main.ts', { LOG_LEVEL: 'loud', RATE_LIMIT_COUNT: '0' });
+    expect(await bot.exited).toBe(2);
+    expect(bot.stderr()).toContain('LOG_LEVEL must be one of');
+    expect(bot.stderr()).toContain('RATE_LIMIT_COUNT must be a whole number of at least 1');
+  });
+});
+
+describe.concurrent('npm run deploy-commands', () => {
+  it('registers the commands in one guild when DISCORD_GUILD_ID is set', async ({ expect }) => {
+    const guildId = fake.guilds[0]?.id ?? '';
+    const deploy = run('scripts/deploy-commands.ts', {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_CLIENT_ID: fake.applicationId,
+      DISCORD_GUILD_ID: guildId,
+      DISCORD_REST_API: fake.restBase,
+    });
+    expect(await deploy.exited).toBe(0);
+    expect(deploy.stdout()).toContain(`Deployed 6 commands to guild ${guildId}`);
+    const [put] = fake.findRequests({ method: 'PUT' });
+    expect(put?.path).toBe(`/applications/${fake.applicationId}/guilds/${guildId}/commands`);
+    expect(list(put?.body).map((c) => c.name)).toEqual([
+      'ask',
+      'search',
+      'sources',
+      'refresh',
+      'help',
+      'Ask about this message',
+    ]);
+    expect(fake.globalCommands).toEqual([]);
+  });
+
+  it('exits 2 without the application id', async ({ expect }) => {
+    const deploy = run('scripts/deploy-commands.ts', {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_REST_API: fake.restBase,
+    });
+    expect(await deploy.exited).toBe(2);
+    expect(deploy.stderr()).toContain('DISCORD_CLIENT_ID is required to deploy commands');
+  });
+});
