@@ -12,6 +12,8 @@ export const CURATED_WEIGHT = 0.6;
 export const WORDNET_WEIGHT = 0.3;
 /** How much a WordNet derived form or antonym counts ("decide" for "decision", "low" for "high"). */
 export const RELATED_WEIGHT = 0.25;
+/** How much another form of a name counts ("Albania" for "Albanian"). */
+export const NAME_FORM_WEIGHT = 0.8;
 /** How much a typo-corrected word counts next to one spelled as in the text. */
 export const CORRECTION_WEIGHT = 0.8;
 /** How much more a missing name (a person, place, organisation) weighs than a missing common word. */
@@ -78,6 +80,9 @@ export function analyzeQuery(
     toConcept(index, synonyms, token, capitalsMeanNames && position > 0),
   );
   addCuratedSynonyms(index, synonyms, concepts);
+  for (const concept of concepts) {
+    if (concept.status === 'missing' && concept.entity) addNameForms(index, synonyms, concept);
+  }
   for (const concept of concepts) {
     if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length);
     if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
@@ -189,6 +194,19 @@ function toConcept(
 function isName(index: SearchIndex, term: string): boolean {
   const info = index.vocabulary.get(term);
   return info !== undefined && info.capitalized >= info.occurrences * NAME_CAPITALIZATION;
+}
+
+/**
+ * A name the articles lack may be there in another form: "Albanian" for
+ * "Albania", "Turkish" for "Turkey" (WordNet's derived and pertaining words).
+ */
+function addNameForms(index: SearchIndex, synonyms: Synonyms, concept: Concept) {
+  for (const form of synonyms.related(concept.original.toLowerCase())) {
+    if (form.terms.length === 1 && form.terms.every((term) => isKnown(index, term))) {
+      addSearchTerms(index, concept, form.terms, NAME_FORM_WEIGHT);
+      concept.status = 'synonym';
+    }
+  }
 }
 
 /** Attaches curated synonyms; a word the articles lack is answerable through them. */
