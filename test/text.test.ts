@@ -103,3 +103,12 @@ describe('synonyms', () => {
     wordnet.close();
   });
 });
+
+describe('chat markup', () => {
+  it('drops mentions, channels, custom emoji and timestamps but keeps words', () => {
+    expect(cleanInput('<@123456789012345678> who led <#42> it <:wave:99> <t:1700000000:R>?')).toBe(
+      'who led it ?',
+    );
+    expect(cleanInput('@everyone who led it')).toBe('@everyone who led it');
+  });
+});

@@ -53,15 +53,20 @@ export function foldPunctuation(text: string): string {
   return text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
 }
 
+/** Chat markup that names no word: mentions, channels, custom emoji, timestamps (`<@123>`, `<:wave:123>`, `<t:1700000000:R>`). */
+const CHAT_MARKUP = /<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[a-zA-Z])?)>/g;
+
 /**
  * Removes characters that can never carry meaning in a question (control
- * characters, zero-width and bidi marks, lone surrogates) and collapses white space.
+ * characters, zero-width and bidi marks, lone surrogates, chat mentions and emoji
+ * codes) and collapses white space.
  *
  * @example
  * cleanInput(' who\u200b led\u0000 it? ') // => 'who led it?'
  */
 export function cleanInput(text: string): string {
   return text
+    .replace(CHAT_MARKUP, ' ')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
     .replace(INVISIBLE, '')
     .replace(/\s+/g, ' ')

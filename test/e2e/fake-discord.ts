@@ -670,7 +670,7 @@ export class FakeDiscord {
     this.changes.setMaxListeners(0);
     this.server = createServer((req, res) => void this.onHttpRequest(req, res));
     // Keep-alive sockets from undici would otherwise hold close() open.
-    this.server.keepAliveTimeout = 1000;
+    this.server.keepAliveTimeout = 10_000;
     this.server.on('upgrade', (req, socket, head) => {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onGatewayConnection(ws, req));
     });

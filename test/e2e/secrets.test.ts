@@ -1,0 +1,211 @@
+/**
+ * No secret reaches a log line, and a bad token stops the bot for good.
+ *
+ * REST errors of every kind are forced while the bot answers, both in-process
+ * (logger capture) and as a real `tsx src/main.ts` process (its stderr), and
+ * neither the bot token nor any interaction token may appear in what it wrote.
+ * A token Discord refuses (REST 401, or gateway close 4004) must end the
+ * process quickly with a clear fatal line and exit code 1, without retrying.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BotHarness,
+  freshUser,
+  MODERATOR_PERMISSIONS,
+  startBotHarness,
+} from './bot-harness.ts';
+import {
+  DiscordErrors,
+  FakeDiscord,
+  type InteractionHandle,
+  type Json,
+  type RestFault,
+} from './fake-discord.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CALLBACK = '/interactions/:id/:token/callback';
+const EDIT_ORIGINAL = '/webhooks/:app/:token/messages/:message';
+/** A token that looks like a real one, long enough for any redaction to apply. */
+const WRONG_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GwR0ng.wrong-token-for-tests-0123456789';
+
+/** Every REST failure the fake can produce, each hit by its own interaction. */
+const FAULTS: Array<[string, string, RestFault]> = [
+  ['POST', CALLBACK, { kind: 'status', status: 500 }],
+  [
+    'POST',
+    CALLBACK,
+    { kind: 'status', status: 401, body: { message: '401: Unauthorized', code: 0 } },
+  ],
+  ['POST', CALLBACK, DiscordErrors.unknownInteraction],
+  ['POST', CALLBACK, DiscordErrors.missingPermissions],
+  ['POST', CALLBACK, { kind: 'hangUp', reset: false }],
+  ['POST', CALLBACK, { kind: 'rateLimit', retryAfterMs: 50 }],
+  ['PATCH', EDIT_ORIGINAL, DiscordErrors.unknownWebhook],
+  ['PATCH', EDIT_ORIGINAL, DiscordErrors.missingAccess],
+  ['PATCH', EDIT_ORIGINAL, { kind: 'status', status: 502 }],
+];
+
+/**
+ * Sends one interaction per fault, each failing on its own path (every
+ * attempt, so retries and the apology fail too), and waits until the fake has
+ * seen the bot give up on each. Returns the interactions sent.
+ */
+async function provokeEveryFault(fake: FakeDiscord): Promise<InteractionHandle[]> {
+  const handles: InteractionHandle[] = [];
+  for (const [method, path, fault] of FAULTS) {
+    const onEdit = path === EDIT_ORIGINAL;
+    const handle = fake.sendSlashCommand({
+      name: onEdit ? 'refresh' : 'ask',
+      options: onEdit ? {} : { question: 'Who led Ukraine’s delegation?' },
+      permissions: MODERATOR_PERMISSIONS,
+      user: freshUser(),
+    });
+    const own = onEdit
+      ? `/webhooks/${fake.applicationId}/${handle.token}/messages/@original`
+      : `/interactions/${handle.id}/${handle.token}/callback`;
+    fake.injectFault(
+      { method, path: own, times: fault.kind === 'rateLimit' ? 1 : Infinity },
+      fault,
+    );
+    handles.push(handle);
+  }
+  // Each interaction has now been tried; give retries and apologies time to finish.
+  await fake.waitFor(
+    () => handles.every((h) => fake.requests.some((r) => r.path.includes(h.token))),
+    { timeoutMs: 8000, description: 'a request for every interaction' },
+  );
+  await delay(1500);
+  return handles;
+}
+
+/** The places a secret could hide in text: as is, and URL- or JSON-escaped. */
+function expectNoSecret(text: string, secrets: string[]): void {
+  for (const secret of secrets) {
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(encodeURIComponent(secret));
+    expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+  }
+}
+
+describe('in-process, every log line', () => {
+  let harness: BotHarness;
+
+  beforeAll(async () => {
+    harness = await startBotHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('holds no bot or interaction token, whatever REST failed', async () => {
+    const { fake } = harness;
+    const handles = await provokeEveryFault(fake);
+    const raw = harness.rawLogs();
+    expect(harness.logs().filter((line) => Number(line.level) >= 50).length).toBeGreaterThan(3);
+    expectNoSecret(raw, [fake.token, ...handles.map((h) => h.token)]);
+    // The bot still serves afterwards.
+    const after = fake.sendSlashCommand({ name: 'help', user: freshUser() });
+    await fake.waitForResponse(after);
+    expect(fake.callbacksFor(after)).toHaveLength(1);
+  });
+});
+
+describe('as a process', () => {
+  let workDir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'talkbot-secrets-'));
+    await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
+  });
+  afterAll(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  /** `tsx src/main.ts` in an empty folder with only the given variables (a developer's `.env` cannot leak in). */
+  function startMain(env: Record<string, string>) {
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/main.ts')], {
+      cwd: workDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        SEEDS_DIR: join(workDir, 'seeds'),
+        SNAPSHOT_PATH: 'off',
+        LOG_LEVEL: 'debug',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += String(chunk);
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += String(chunk);
+    });
+    const started = Date.now();
+    const exited = once(child, 'exit').then(([code]) => ({
+      code: code as number | null,
+      ms: Date.now() - started,
+    }));
+    const lines = () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Json);
+    return { child, exited, output: () => output, lines };
+  }
+
+  it.concurrent('writes no bot or interaction token, whatever REST failed', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const bot = startMain({ DISCORD_TOKEN: fake.token, DISCORD_REST_API: fake.restBase });
+      await fake.waitFor(() => bot.lines().some((line) => line.msg === 'ready'), {
+        timeoutMs: 15_000,
+        description: 'the ready line',
+      });
+      const handles = await provokeEveryFault(fake);
+      bot.child.kill('SIGTERM');
+      expect((await bot.exited).code).toBe(0);
+      expect(bot.lines().filter((line) => Number(line.level) >= 50).length).toBeGreaterThan(3);
+      expectNoSecret(bot.output(), [fake.token, ...handles.map((h) => h.token)]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it.concurrent.each([
+    ['REST refuses it (401)', true],
+    ['the gateway closes with 4004', false],
+  ])('exits 1 at once with a clear fatal line when %s', async (_, checkRestAuth) => {
+    const fake = await FakeDiscord.start({ checkRestAuth });
+    try {
+      const bot = startMain({ DISCORD_TOKEN: WRONG_TOKEN, DISCORD_REST_API: fake.restBase });
+      const { code, ms } = await bot.exited;
+      expect(code).toBe(1);
+      // tsx and the corpus take most of this; a retry loop would take far longer.
+      expect(ms).toBeLessThan(10_000);
+      const fatal = bot.lines().filter((line) => line.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]?.msg).toMatch(/DISCORD_TOKEN/);
+      expectNoSecret(bot.output(), [WRONG_TOKEN]);
+      // One try only: no second gateway lookup, no second IDENTIFY.
+      expect(fake.findRequests({ method: 'GET', path: '/gateway/bot' }).length).toBeLessThanOrEqual(
+        1,
+      );
+      expect(fake.identifies.length).toBe(checkRestAuth ? 0 : 1);
+      await delay(300);
+      expect(fake.openGatewayConnections).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+});
