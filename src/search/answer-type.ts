@@ -53,7 +53,7 @@ export function holdsAnswerType(passage: string, type: AnswerType): boolean {
 }
 
 /** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
-const HOW_WORDS = new Set(['many', 'much', 'old', 'far', 'big', 'long', 'soon', 'often']);
+const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often']);
 
 /**
  * Whether a word is part of a "how …" question phrase, given the word before it.

@@ -22,6 +22,8 @@ export interface RankOptions {
   candidates?: number;
 }
 
+/** How much the kind of answer asked for weighs, next to an average concept. */
+const ANSWER_TYPE_WEIGHT = 1.5;
 /** How strongly covering more of the question outranks matching its words often. */
 const COVERAGE_EXPONENT = 2;
 /** How much a name the passage only refers to (see `names.ts`) counts, next to one it spells out. */
@@ -65,7 +67,9 @@ export function rankPassages(
   const conceptWeight = weighed.reduce((sum, concept) => sum + concept.weight, 0);
   // The kind of answer asked for ("how many" → a number) counts as one more
   // concept of average weight: a passage without one answers only part of it.
-  const typeWeight = query.expects ? conceptWeight / Math.max(1, weighed.length) : 0;
+  const typeWeight = query.expects
+    ? (ANSWER_TYPE_WEIGHT * conceptWeight) / Math.max(1, weighed.length)
+    : 0;
   const totalWeight = conceptWeight + typeWeight;
   return results
     .slice(0, candidates)

@@ -135,12 +135,17 @@ export async function loadSnapshot(
   path: string,
   expectedHash: string,
 ): Promise<SearchIndex | null> {
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
   try {
-    return await pipeline(createReadStream(path), createGunzip(), async (source) =>
-      decodeIndex(splitLines(source)[Symbol.asyncIterator](), expectedHash),
-    );
+    return await decodeIndex(splitLines(file.pipe(gunzip))[Symbol.asyncIterator](), expectedHash);
   } catch {
     return null;
+  } finally {
+    // The reading may stop early (another corpus's snapshot): release the file either way.
+    file.destroy();
+    gunzip.destroy();
   }
 }
 
