@@ -40,7 +40,7 @@ export async function execute(
     const shown = escapeText(truncate(sourceValue ?? '', 100));
     await interaction.reply({
       ...notice(
-        `${Emoji.warning} I don't know a source called “${shown}”. Pick one from the list while typing, or see /sources.`,
+        `${Emoji.warning} I don't know a source called “${shown}”. Pick one from the list while typing, or see /sources list.`,
       ),
       flags: MessageFlags.Ephemeral,
     });

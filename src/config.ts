@@ -33,6 +33,22 @@ export interface Config {
   snapshotPath: string | null;
   /** Refresh when files in the seeds folder change. Default false. */
   watchSeeds: boolean;
+  /** Shards `npm run start:sharded` runs; unset asks Discord for its recommendation. */
+  shardCount?: number;
+  /** How article URLs are fetched; passed to `Library.open({ sourceFetch })`. */
+  sourceFetch: SourceFetchConfig;
+}
+
+/** How article URLs (`/sources add`, the sources list) are fetched. */
+export interface SourceFetchConfig {
+  /** Time allowed for one article: DNS, redirects and body. Default 10 000 ms. */
+  timeoutMs: number;
+  /** Largest page accepted, in bytes. Default 2 MiB. */
+  maxBytes: number;
+  /** User-Agent header sent; unset uses the fetcher's own. */
+  userAgent?: string;
+  /** Permit 127.0.0.0/8 and ::1, for tests against a local server. Default false. */
+  allowLoopback: boolean;
 }
 
 /** Every problem found in the environment, each naming its variable. */
@@ -52,6 +68,9 @@ export const CONFIG_EXIT_CODE = 2;
 type Env = Readonly<Record<string, string | undefined>>;
 
 const SNOWFLAKE = /^\d{17,20}$/;
+/** A header value: printable ASCII, since Node refuses anything else in a header. */
+const HEADER_VALUE = /^[\x20-\x7e]+$/;
+const MAX_USER_AGENT_LENGTH = 256;
 
 /**
  * Reads and validates the configuration from an environment object. Empty
@@ -76,14 +95,17 @@ export function parseConfig(env: Env): Config {
     }
     return value;
   };
-  const integer = (name: string, fallback: number, min: number): number => {
+  const integer = (name: string, fallback: number, min: number, max?: number): number => {
     const value = read(name);
     if (value === null) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-      problems.push(`${name} must be a whole number of at least ${min}, got "${value}".`);
+    const number = Number(value);
+    const tooBig = max === undefined ? !Number.isSafeInteger(number) : number > max;
+    if (!/^\d+$/.test(value) || number < min || tooBig) {
+      const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+      problems.push(`${name} must be a whole number ${range}, got "${value}".`);
       return fallback;
     }
-    return Number(value);
+    return number;
   };
 
   const flag = (name: string, fallback: boolean): boolean => {
@@ -122,6 +144,16 @@ export function parseConfig(env: Env): Config {
     );
   }
 
+  const userAgent = read('SOURCE_USER_AGENT');
+  if (
+    userAgent !== null &&
+    (!HEADER_VALUE.test(userAgent) || userAgent.length > MAX_USER_AGENT_LENGTH)
+  ) {
+    problems.push(
+      `SOURCE_USER_AGENT must be at most ${MAX_USER_AGENT_LENGTH} printable ASCII characters (it is sent as a header), such as "talkbot/1.0 (+https://example.com/bot)".`,
+    );
+  }
+
   const config: Config = {
     discordToken: token,
     discordClientId: snowflake('DISCORD_CLIENT_ID'),
@@ -137,6 +169,15 @@ export function parseConfig(env: Env): Config {
     ownerIds,
     snapshotPath: snapshotPath(read('SNAPSHOT_PATH')),
     watchSeeds: flag('WATCH_SEEDS', false),
+    ...(read('SHARD_COUNT') === null ? {} : { shardCount: integer('SHARD_COUNT', 1, 1) }),
+    // Upper bounds: `/sources add` must answer within Discord's 15-minute
+    // interaction window, and a page is held in memory while it is read.
+    sourceFetch: {
+      timeoutMs: integer('SOURCE_FETCH_TIMEOUT_MS', 10_000, 100, 300_000),
+      maxBytes: integer('SOURCE_MAX_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+      ...(userAgent ? { userAgent } : {}),
+      allowLoopback: flag('ALLOW_LOOPBACK_SOURCES', false),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -142,6 +142,13 @@ export type LibraryEvent =
       message: string;
     }
   | { event: 'snapshot-error'; at: string; path: string; action: 'load' | 'save'; error: string }
+  | {
+      event: 'snapshot-reload';
+      at: string;
+      path: string;
+      articles: number;
+      passages: number;
+    }
   | { event: 'signal'; at: string; signal: string }
   | { event: 'watch-error'; at: string; seedsDir: string; error: string };
 
@@ -155,6 +162,8 @@ const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
 interface Edition {
   index: SearchIndex;
   loadedAt: Date;
+  /** The {@link corpusHash} of the files it was built from, when a snapshot is configured. */
+  hash: string | null;
 }
 
 interface Settings {
@@ -182,6 +191,9 @@ export class Library {
   #lastRefreshAt = Number.NEGATIVE_INFINITY;
   /** Edits of the sources list, chained so that two additions never overwrite each other. */
   #listEdits: Promise<unknown> = Promise.resolve();
+  /** Snapshot reloads, chained so that an older one never swaps in after a newer one. */
+  #reloads: Promise<unknown> = Promise.resolve();
+  readonly #snapshotListeners = new Set<() => void>();
   readonly #settings: Settings;
 
   private constructor(edition: Edition, settings: Settings) {
@@ -215,10 +227,10 @@ export class Library {
         `No article could be loaded from ${settings.seedsDir}${details ? ` (${details})` : ''}; add a .txt file there.`,
       );
     }
-    const hash = settings.snapshotPath ? corpusHash(articles) : '';
-    const snapshot = await readSnapshot(settings, hash);
+    const hash = settings.snapshotPath ? corpusHash(articles) : null;
+    const snapshot = hash === null ? null : await readSnapshot(settings, hash);
     const index = snapshot ?? buildIndex(articles);
-    if (!snapshot) await writeSnapshot(settings, index, hash);
+    if (!snapshot && hash !== null) await writeSnapshot(settings, index, hash);
     settings.log({
       event: 'open',
       at: timestamp(settings),
@@ -228,7 +240,7 @@ export class Library {
       problems,
       index: snapshot ? 'snapshot' : 'built',
     });
-    return new Library({ index, loadedAt: new Date(settings.now()) }, settings);
+    return new Library({ index, loadedAt: new Date(settings.now()), hash }, settings);
   }
 
   /** The index now serving. */
@@ -329,6 +341,79 @@ export class Library {
    */
   async idle(): Promise<void> {
     while (this.#refreshing) await this.#refreshing;
+  }
+
+  /**
+   * Calls `listener` each time a refresh has saved a new snapshot, so that
+   * other processes serving the same files (the bot's shards) can
+   * {@link reloadSnapshot}. What the listener throws is dropped.
+   *
+   * @returns a function that stops calling it
+   * @example
+   * const stop = library.onSnapshotSaved(() => shard.send({ type: 'snapshot-saved' }));
+   */
+  onSnapshotSaved(listener: () => void): () => void {
+    this.#snapshotListeners.add(listener);
+    return () => {
+      this.#snapshotListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Serves the snapshot that another process saved after its refresh, without
+   * rebuilding. The files are read and hashed again rather than trusting the
+   * snapshot, so only a snapshot of the files as they are now, indexed by this
+   * code, is loaded; when their hash is the serving one, nothing is read. Runs
+   * after a running refresh, one reload at a time; a refresh that starts while
+   * it loads wins, since it reads the files later. Never throws; a new index is
+   * logged as a `snapshot-reload` event.
+   *
+   * @returns whether a new index now serves (false without `snapshotPath`)
+   * @example
+   * process.on('message', () => void library.reloadSnapshot());
+   */
+  reloadSnapshot(): Promise<boolean> {
+    const reload = this.#reloads.then(() => this.#reloadSnapshot());
+    this.#reloads = reload;
+    return reload;
+  }
+
+  async #reloadSnapshot(): Promise<boolean> {
+    const settings = this.#settings;
+    if (!settings.snapshotPath) return false;
+    await this.idle();
+    const serving = this.#edition;
+    let hash: string;
+    try {
+      const { articles } = await settings.loadCorpus(settings.seedsDir);
+      if (articles.length === 0) return false;
+      hash = corpusHash(articles);
+    } catch (error) {
+      logSnapshotError(settings, 'load', error);
+      return false;
+    }
+    if (hash === serving.hash) return false;
+    const index = await readSnapshot(settings, hash);
+    if (!index || this.#edition !== serving || this.#refreshing) return false;
+    this.#edition = { index, loadedAt: new Date(settings.now()), hash };
+    settings.log({
+      event: 'snapshot-reload',
+      at: timestamp(settings),
+      path: settings.snapshotPath,
+      articles: index.articles.length,
+      passages: index.passages.length,
+    });
+    return true;
+  }
+
+  #snapshotSaved(): void {
+    for (const listener of this.#snapshotListeners) {
+      try {
+        listener();
+      } catch {
+        // The refresh is done whatever a listener does; a failed notice is the listener's to report.
+      }
+    }
   }
 
   /**
@@ -440,9 +525,10 @@ export class Library {
     }
     const previous = this.#edition.index.articles;
     const index = buildIndex(loaded.articles);
-    this.#edition = { index, loadedAt: new Date(this.#settings.now()) };
-    if (this.#settings.snapshotPath) {
-      await writeSnapshot(this.#settings, index, corpusHash(loaded.articles));
+    const hash = this.#settings.snapshotPath ? corpusHash(loaded.articles) : null;
+    this.#edition = { index, loadedAt: new Date(this.#settings.now()), hash };
+    if (hash !== null && (await writeSnapshot(this.#settings, index, hash))) {
+      this.#snapshotSaved();
     }
     return {
       status: 'done',
@@ -477,14 +563,24 @@ async function readSnapshot(settings: Settings, hash: string): Promise<SearchInd
   }
 }
 
-/** Saves the snapshot when one is configured; a failure is logged, never fatal (the next start rebuilds). */
-async function writeSnapshot(settings: Settings, index: SearchIndex, hash: string): Promise<void> {
-  if (!settings.snapshotPath) return;
+/**
+ * Saves the snapshot when one is configured; a failure is logged, never fatal (the next start rebuilds).
+ *
+ * @returns whether it was saved
+ */
+async function writeSnapshot(
+  settings: Settings,
+  index: SearchIndex,
+  hash: string,
+): Promise<boolean> {
+  if (!settings.snapshotPath) return false;
   try {
     await mkdir(dirname(settings.snapshotPath), { recursive: true });
     await saveSnapshot(settings.snapshotPath, index, hash);
+    return true;
   } catch (error) {
     logSnapshotError(settings, 'save', error);
+    return false;
   }
 }
 

@@ -31,12 +31,17 @@ async function main(): Promise<void> {
     logger[level]({ audit: event }, `library ${event.event}`);
   };
 
+  if (config.sourceFetch.allowLoopback) {
+    logger.warn('ALLOW_LOOPBACK_SOURCES is on: article URLs on this machine can be fetched');
+  }
+
   let library: Library;
   try {
     library = await Library.open({
       seedsDir: config.seedsDir,
       refreshCooldownMs: config.refreshCooldownMs,
       ...(config.snapshotPath ? { snapshotPath: config.snapshotPath } : {}),
+      sourceFetch: config.sourceFetch,
       log: audit,
     });
   } catch (error) {
@@ -66,6 +71,7 @@ async function runBot(config: Config, token: string, library: Library, logger: L
       logger,
       commands,
       rateLimit: config.rateLimit,
+      ownerIds: config.ownerIds,
     });
   } catch (error) {
     logger.fatal({ err: describeError(error) }, 'could not log in to Discord; check DISCORD_TOKEN');

@@ -135,6 +135,23 @@ describe('saveSnapshot and loadSnapshot', () => {
     expect(await loadSnapshot(path, corpusHash(articles.slice(0, 1)))).toBeNull();
   });
 
+  it('settles with null when a snapshot too large to read at once is of another corpus', async () => {
+    // Large enough that reading stops long before the end of the file.
+    const words = ['grain', 'harbour', 'convoy', 'tariff', 'ledger', 'quota', 'vessel', 'levy'];
+    const long: Article = {
+      ...EXTRA,
+      id: 'long',
+      paragraphs: Array.from({ length: 3000 }, (_, i) => ({
+        number: i + 1,
+        text: `Report ${i}: ${Array.from({ length: 30 }, (_, j) => `${words[(i * 7 + j * j) % 8]}${(i * j) % 97}`).join(' ')}.`,
+        boilerplate: null,
+      })),
+    };
+    const path = join(dir, 'index.snapshot');
+    await saveSnapshot(path, buildIndex([long]), corpusHash([long]));
+    expect(await loadSnapshot(path, hash)).toBeNull();
+  });
+
   it('returns null for a damaged, truncated or malformed file', async () => {
     const path = join(dir, 'index.snapshot');
     await saveSnapshot(path, index, hash);

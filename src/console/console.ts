@@ -2,11 +2,15 @@ import { createInterface } from 'node:readline/promises';
 import type { Library } from '../library.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } from './render.ts';
 
+/** Whoever runs the console runs the bot, so they may add sources. */
+const CONSOLE_USER = 'console';
+
 export const CONSOLE_HELP = `Ask about the articles. Commands:
   /ask <question>     the passages that answer it, with their sources (or just type the question)
   /search <keywords>  look passages up
   /sources            the articles I know
-  /refresh            reload the articles from disk
+  /add-source <url>   fetch a news article from its link and add it
+  /refresh            reload the articles, fetching the listed links again
   /help               this text
   /quit               leave (or Ctrl+D)`;
 
@@ -21,7 +25,7 @@ export async function runConsoleCommand(
   line: string,
   style = PLAIN_STYLE,
 ): Promise<string> {
-  const [, command = '', rest = ''] = /^\/(\w+)\s*([\s\S]*)$/.exec(line.trim()) ?? [
+  const [, command = '', rest = ''] = /^\/([\w-]+)\s*([\s\S]*)$/.exec(line.trim()) ?? [
     null,
     'ask',
     line,
@@ -33,8 +37,15 @@ export async function runConsoleCommand(
       return renderAnswer(library.search(rest, { limit: 5 }), style);
     case 'sources':
       return renderSources(library.sources(), library.loadedAt);
+    case 'add-source': {
+      const result = await library.addSource(rest, {
+        requestedBy: CONSOLE_USER,
+        ownerIds: [CONSOLE_USER],
+      });
+      return result.message;
+    }
     case 'refresh':
-      return renderRefresh(await library.refresh({ requestedBy: 'console' }));
+      return renderRefresh(await library.refresh({ requestedBy: CONSOLE_USER }));
     case 'help':
       return CONSOLE_HELP;
     default:

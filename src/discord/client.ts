@@ -9,6 +9,7 @@ import type { Library } from '../library.ts';
 import { describeError, type Logger } from '../log.ts';
 import { type BotContext, type Command, createBotContext } from './context.ts';
 import { createInteractionHandler } from './router.ts';
+import { followShardManager } from './sharding.ts';
 
 /** Options for {@link startBot}. */
 export interface BotOptions {
@@ -20,6 +21,8 @@ export interface BotOptions {
   commands: ReadonlyArray<Command>;
   /** Per-user query limit: `count` per `windowMs`. */
   rateLimit: { count: number; windowMs: number };
+  /** Users who may add article URLs with `/sources add`. Default none. */
+  ownerIds?: readonly string[];
 }
 
 /** A logged-in bot. */
@@ -82,11 +85,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await client.destroy();
     throw error;
   }
+  // Started by `npm run start:sharded`: keep this shard's index in step with the others.
+  const unfollow = client.shard
+    ? followShardManager(client.shard, options.library, logger)
+    : () => {};
   return {
     client,
     context,
     ready,
     stop: async () => {
+      unfollow();
       await client.destroy();
       logger.info('stopped');
     },

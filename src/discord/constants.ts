@@ -34,6 +34,9 @@ export const PageSize = {
 /** Did-you-mean buttons offered on a miss. */
 export const MAX_SUGGESTION_BUTTONS = 3;
 
+/** Longest URL `/sources add` accepts; real article URLs are far shorter. */
+export const MAX_SOURCE_URL_LENGTH = 2000;
+
 /** Questions whose full-length custom ids did not fit are remembered this many at a time. */
 export const CUSTOM_ID_MEMORY = 1000;
 

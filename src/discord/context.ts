@@ -22,6 +22,8 @@ export interface BotContext extends RenderContext {
   logger: Logger;
   /** Per-user limit on queries that answer in the channel (`/ask`, `/search`, "Ask about this message"). */
   rateLimiter: RateLimiter;
+  /** Users who may add article URLs (config `OWNER_IDS`). */
+  ownerIds: readonly string[];
 }
 
 /** Options for {@link createBotContext}. */
@@ -30,6 +32,8 @@ export interface BotContextOptions {
   logger: Logger;
   /** Per-user query limit: `count` per `windowMs`. */
   rateLimit: { count: number; windowMs: number };
+  /** Users who may add article URLs. Default none. */
+  ownerIds?: readonly string[];
   /** Clock for the rate limiter, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -50,6 +54,7 @@ export function createBotContext(options: BotContextOptions): BotContext {
       windowMs: options.rateLimit.windowMs,
       ...(options.now ? { now: options.now } : {}),
     }),
+    ownerIds: options.ownerIds ?? [],
   };
 }
 

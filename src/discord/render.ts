@@ -15,7 +15,7 @@ import {
 } from 'discord.js';
 import type { Answer, AnswerPassage } from '../answer/answer.ts';
 import type { Article } from '../corpus/types.ts';
-import type { RefreshReport, SourceSummary } from '../library.ts';
+import type { AddSourceResult, RefreshReport, SourceSummary } from '../library.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Colors, Emoji, Limits, MAX_SUGGESTION_BUTTONS } from './constants.ts';
 import type { CustomIdCodec, QueryMode } from './custom-id.ts';
@@ -66,8 +66,13 @@ const CONTEXT_RADIUS = 2;
 const REFRESH_IDS_SHOWN = 10;
 const REFRESH_MESSAGE_LENGTH = 1000;
 const REFRESH_LINE_LENGTH = 300;
-/** Skipped files and failed sources listed in a refresh report; the audit log has them all. */
+/** Skipped files listed in a refresh report; the audit log has them all. */
 const REFRESH_PROBLEMS_SHOWN = 8;
+/** Source URLs listed per outcome (fetched, kept, failed) in a refresh report, and the longest URL. */
+const REFRESH_SOURCES_SHOWN = 5;
+const REFRESH_URL_LENGTH = 200;
+/** Longest library message shown for `/sources add`; it may quote a long URL. */
+const ADD_SOURCE_MESSAGE_LENGTH = 3000;
 
 /**
  * A text-only message, such as a refusal or an error.
@@ -296,24 +301,17 @@ export function renderRefresh(report: RefreshReport): ReplyPayload {
       `**Took:** ${report.durationMs} ms`,
     );
   }
-  const { fetched, kept, failed } = report.sources;
-  if (fetched.length + kept.length + failed.length > 0) {
-    const changed = fetched.filter((source) => source.changed).length;
+  lines.push(...sourcesSection(report.sources));
+  if (report.problems.length > 0) {
     lines.push(
       '',
-      `**Sources list:** ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last copy, ${failed.length} failed`,
+      ...bulletList(
+        `**Skipped files (${report.problems.length}):**`,
+        report.problems,
+        REFRESH_PROBLEMS_SHOWN,
+        (problem) => fitEscaped(`${problem.file}: ${problem.reason}`, REFRESH_LINE_LENGTH),
+      ),
     );
-    for (const source of [...kept, ...failed].slice(0, REFRESH_PROBLEMS_SHOWN)) {
-      lines.push(`• ${fitEscaped(`${source.url}: ${source.reason}`, REFRESH_LINE_LENGTH)}`);
-    }
-  }
-  if (report.problems.length > 0) {
-    lines.push('', `**Skipped files (${report.problems.length}):**`);
-    for (const problem of report.problems.slice(0, REFRESH_PROBLEMS_SHOWN)) {
-      lines.push(`• ${fitEscaped(`${problem.file}: ${problem.reason}`, REFRESH_LINE_LENGTH)}`);
-    }
-    const unlisted = report.problems.length - REFRESH_PROBLEMS_SHOWN;
-    if (unlisted > 0) lines.push(`…and ${unlisted} more; the log lists them all.`);
   }
   return {
     embeds: [
@@ -323,6 +321,32 @@ export function renderRefresh(report: RefreshReport): ReplyPayload {
         color: heading.color,
       },
     ],
+    components: [],
+    allowedMentions: { parse: [] },
+  };
+}
+
+/**
+ * What `/sources add` did with a URL, for the asker: the library's sentence,
+ * escaped, in an embed so the URL in it is not unfurled into a preview.
+ *
+ * @example
+ * await interaction.editReply(renderAddSource(await library.addSource(url, request)));
+ */
+export function renderAddSource(result: AddSourceResult): ReplyPayload {
+  const heading = {
+    added: { title: `${Emoji.success} Source added`, color: Colors.success },
+    duplicate: { title: `${Emoji.source} Already a source`, color: Colors.info },
+    refused: { title: `${Emoji.warning} Not added`, color: Colors.miss },
+    invalid: { title: `${Emoji.warning} Not a link I can fetch`, color: Colors.miss },
+    failed: { title: `${Emoji.error} Could not add the source`, color: Colors.error },
+  }[result.status];
+  const lines = [fitEscaped(result.message, ADD_SOURCE_MESSAGE_LENGTH)];
+  if (result.status === 'added') {
+    lines.push('', 'Ask about it with /ask; /sources list shows every article.');
+  }
+  return {
+    embeds: [{ title: heading.title, description: lines.join('\n'), color: heading.color }],
     components: [],
     allowedMentions: { parse: [] },
   };
@@ -340,7 +364,8 @@ export function renderHelp(): ReplyPayload {
     '',
     '**/ask** `question` — the passage that best answers a question, its source, and up to two more. Set `private` to see the answer alone.',
     '**/search** `query` — passages matching keywords; `source` limits it to one article.',
-    '**/sources** — the articles I know and when they were last refreshed.',
+    '**/sources list** — the articles I know and when they were last refreshed.',
+    '**/sources add** `url` — add a news article by its link (bot owners only).',
     '**/refresh** — reload the articles (needs Manage Server).',
     '**Ask about this message** — right-click a message › Apps, to ask about its text.',
     '',
@@ -469,11 +494,14 @@ function sourceLine(
   return `${Emoji.source} ${parts.join(' · ')}`;
 }
 
+/** Made once: building a formatter costs more than formatting with it. */
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+
 /** `2025-05-16` → `16 May 2025`; anything else is shown as given. */
 function formatDate(published: string): string {
   const date = new Date(`${published}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return fitEscaped(published, 40);
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return DATE_FORMAT.format(date);
 }
 
 function idList(label: string, ids: ReadonlyArray<string>): string[] {
@@ -481,6 +509,55 @@ function idList(label: string, ids: ReadonlyArray<string>): string[] {
   const shown = ids.slice(0, REFRESH_IDS_SHOWN).map((id) => fitEscaped(id, 100));
   const more = ids.length > REFRESH_IDS_SHOWN ? ` and ${ids.length - REFRESH_IDS_SHOWN} more` : '';
   return [`${label}: ${shown.join(', ')}${more}`];
+}
+
+/**
+ * The sources-list part of a refresh report: counts, then the URLs fetched,
+ * those whose last good copy is still used, and those that failed, with why.
+ */
+function sourcesSection(sources: RefreshReport['sources']): string[] {
+  const { fetched, kept, failed } = sources;
+  if (fetched.length + kept.length + failed.length === 0) return [];
+  const changed = fetched.filter((source) => source.changed).length;
+  const withReason = (source: { url: string; reason: string }) =>
+    fitEscaped(`${source.url}: ${source.reason}`, REFRESH_LINE_LENGTH);
+  return [
+    '',
+    `**Sources list:** ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last good copy, ${failed.length} failed`,
+    ...bulletList(
+      'Fetched:',
+      fetched,
+      REFRESH_SOURCES_SHOWN,
+      (source) =>
+        `${fitEscaped(source.url, REFRESH_URL_LENGTH)}${source.changed ? ' (changed)' : ''}`,
+    ),
+    ...bulletList(
+      'Kept (could not fetch; the last good copy is still used):',
+      kept,
+      REFRESH_SOURCES_SHOWN,
+      withReason,
+    ),
+    ...bulletList(
+      'Failed (could not fetch, and there is no earlier copy):',
+      failed,
+      REFRESH_SOURCES_SHOWN,
+      withReason,
+    ),
+  ];
+}
+
+/** `heading`, then up to `shown` items as bullets, then how many were left out. */
+function bulletList<T>(
+  heading: string,
+  items: ReadonlyArray<T>,
+  shown: number,
+  line: (item: T) => string,
+): string[] {
+  if (items.length === 0) return [];
+  const lines = [heading, ...items.slice(0, shown).map((item) => `• ${line(item)}`)];
+  const unlisted = items.length - shown;
+  if (unlisted > 0) lines.push(`…and ${unlisted} more; the log lists them all.`);
+  return lines;
 }
 
 function plainFooter(text: string): string {

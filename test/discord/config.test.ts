@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       ownerIds: [],
       snapshotPath: DEFAULT_SNAPSHOT_PATH,
       watchSeeds: false,
+      sourceFetch: { timeoutMs: 10_000, maxBytes: 2_097_152, allowLoopback: false },
     });
   });
 
@@ -43,6 +44,11 @@ describe('parseConfig', () => {
       OWNER_IDS: '123456789012345678, 223456789012345678',
       SNAPSHOT_PATH: 'off',
       WATCH_SEEDS: 'true',
+      SOURCE_FETCH_TIMEOUT_MS: '2500',
+      SOURCE_MAX_BYTES: '1048576',
+      SOURCE_USER_AGENT: ' talkbot-test/1.0 (+https://bot.example/about) ',
+      ALLOW_LOOPBACK_SOURCES: 'yes',
+      SHARD_COUNT: '4',
     });
     expect(config).toEqual({
       discordToken: 'token.value',
@@ -56,6 +62,13 @@ describe('parseConfig', () => {
       ownerIds: ['123456789012345678', '223456789012345678'],
       snapshotPath: null,
       watchSeeds: true,
+      sourceFetch: {
+        timeoutMs: 2500,
+        maxBytes: 1_048_576,
+        userAgent: 'talkbot-test/1.0 (+https://bot.example/about)',
+        allowLoopback: true,
+      },
+      shardCount: 4,
     });
   });
 
@@ -81,10 +94,42 @@ describe('parseConfig', () => {
     ['OWNER_IDS', '123456789012345678,bob'],
     ['DISCORD_TOKEN', 'two words'],
     ['WATCH_SEEDS', 'maybe'],
+    ['SOURCE_FETCH_TIMEOUT_MS', 'ten'],
+    ['SOURCE_FETCH_TIMEOUT_MS', '99'],
+    ['SOURCE_FETCH_TIMEOUT_MS', '300001'],
+    ['SHARD_COUNT', '0'],
+    ['SOURCE_MAX_BYTES', '2MiB'],
+    ['SOURCE_MAX_BYTES', '1023'],
+    ['SOURCE_MAX_BYTES', '67108865'],
+    ['SOURCE_USER_AGENT', 'talkbot\u0007/1.0'],
+    ['SOURCE_USER_AGENT', 'bøt/1.0'],
+    ['SOURCE_USER_AGENT', 'x'.repeat(257)],
+    ['ALLOW_LOOPBACK_SOURCES', 'sometimes'],
   ])('names %s when it is malformed (%j)', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(name);
+  });
+
+  it('accepts the bounds of the source fetch settings, and says them when out of them', () => {
+    expect(
+      parseConfig({
+        SOURCE_FETCH_TIMEOUT_MS: '100',
+        SOURCE_MAX_BYTES: '67108864',
+        SOURCE_USER_AGENT: 'x'.repeat(256),
+      }).sourceFetch,
+    ).toEqual({
+      timeoutMs: 100,
+      maxBytes: 67_108_864,
+      userAgent: 'x'.repeat(256),
+      allowLoopback: false,
+    });
+    expect(problemsOf({ SOURCE_FETCH_TIMEOUT_MS: '0' })).toEqual([
+      'SOURCE_FETCH_TIMEOUT_MS must be a whole number from 100 to 300000, got "0".',
+    ]);
+    expect(problemsOf({ SOURCE_MAX_BYTES: '99999999999999999999' })).toEqual([
+      'SOURCE_MAX_BYTES must be a whole number from 1024 to 67108864, got "99999999999999999999".',
+    ]);
   });
 
   it('lists every problem at once, in a message naming each variable', () => {

@@ -12,6 +12,7 @@ import type { LoadedCorpus } from '../../src/corpus/load.ts';
 import { type Bot, startBot } from '../../src/discord/client.ts';
 import { Library, type LibraryEvent } from '../../src/library.ts';
 import { createLogger } from '../../src/log.ts';
+import type { FetchArticleOptions } from '../../src/sources/fetch-article.ts';
 import {
   FakeDiscord,
   type FakeDiscordOptions,
@@ -46,6 +47,10 @@ export interface BotHarnessOptions {
   refreshCooldownMs?: number;
   fake?: FakeDiscordOptions;
   loadCorpus?: (dir: string) => Promise<LoadedCorpus>;
+  /** The bot's owners, who may `/sources add`. Default none. */
+  ownerIds?: string[];
+  /** How the library fetches article URLs. Default the fetcher's defaults. */
+  sourceFetch?: FetchArticleOptions;
 }
 
 /**
@@ -64,6 +69,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     refreshCooldownMs: options.refreshCooldownMs ?? 0,
     log: (event) => events.push(event),
     ...(options.loadCorpus ? { loadCorpus: options.loadCorpus } : {}),
+    ...(options.sourceFetch ? { sourceFetch: options.sourceFetch } : {}),
   });
   library.answer('warm up');
   const fake = await FakeDiscord.start(options.fake);
@@ -82,6 +88,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     logger,
     commands,
     rateLimit: options.rateLimit ?? { count: 1000, windowMs: 10_000 },
+    ownerIds: options.ownerIds ?? [],
   });
   await bot.ready;
   return {

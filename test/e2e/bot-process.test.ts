@@ -7,7 +7,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -105,11 +108,69 @@ describe.concurrent('npm start', () => {
     await fake.waitFor(() => fake.openGatewayConnections === 0);
   });
 
+  it('adds a source for an owner, fetching as the source variables say', async ({ expect }) => {
+    const userAgents: Array<string | undefined> = [];
+    const article = readFileSync(join(ROOT, 'test/fixtures/html/article.html'), 'utf8');
+    const server = http.createServer((req, res) => {
+      userAgents.push(req.headers['user-agent']);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(article);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridge`;
+    // A fake of its own: two bots on one fake would share its interactions.
+    const ownFake = await FakeDiscord.start();
+    const seedsDir = await mkdtemp(join(workDir, 'seeds-sources-'));
+    await cp(join(ROOT, 'seeds'), seedsDir, { recursive: true });
+    const owner = { id: '300000000000000001', username: 'owner' };
+    try {
+      const bot = run('src/main.ts', {
+        DISCORD_TOKEN: ownFake.token,
+        DISCORD_REST_API: ownFake.restBase,
+        SEEDS_DIR: seedsDir,
+        SNAPSHOT_PATH: 'off',
+        OWNER_IDS: owner.id,
+        ALLOW_LOOPBACK_SOURCES: 'true',
+        SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
+        SOURCE_FETCH_TIMEOUT_MS: '3000',
+      });
+      await waitUntil(
+        () => logLines(bot.stderr()).some((l) => l.msg === 'ready'),
+        'the ready log line',
+      );
+      const add = ownFake.sendSlashCommand({
+        name: 'sources',
+        options: [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: url }] }],
+        user: owner,
+      });
+      await ownFake.waitForResponse(add, { timeoutMs: 5000 });
+      const [embed] = list(ownFake.originalMessage(add)?.embeds);
+      expect(embed?.title).toBe('✅ Source added');
+      expect(userAgents).toEqual(['talkbot-process-test/1.0']);
+      expect(logLines(bot.stderr()).map((l) => l.msg)).toContain(
+        'ALLOW_LOOPBACK_SOURCES is on: article URLs on this machine can be fetched',
+      );
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    } finally {
+      await ownFake.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('exits 2 naming a malformed variable', async ({ expect }) => {
-    const bot = run('src/main.ts', { LOG_LEVEL: 'loud', RATE_LIMIT_COUNT: '0' });
+    const bot = run('src/main.ts', {
+      LOG_LEVEL: 'loud',
+      RATE_LIMIT_COUNT: '0',
+      SOURCE_FETCH_TIMEOUT_MS: '10s',
+    });
     expect(await bot.exited).toBe(2);
     expect(bot.stderr()).toContain('LOG_LEVEL must be one of');
     expect(bot.stderr()).toContain('RATE_LIMIT_COUNT must be a whole number of at least 1');
+    expect(bot.stderr()).toContain(
+      'SOURCE_FETCH_TIMEOUT_MS must be a whole number from 100 to 300000, got "10s".',
+    );
   });
 });
 

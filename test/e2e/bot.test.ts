@@ -260,7 +260,7 @@ describe('/search, /sources, /help and the message menu', () => {
     );
     expect(unknown.ephemeral).toBe(true);
     expect(unknown.message.content).toBe(
-      "⚠️ I don't know a source called “\\*\\*nope\\*\\* @\u200beveryone”. Pick one from the list while typing, or see /sources.",
+      "⚠️ I don't know a source called “\\*\\*nope\\*\\* @\u200beveryone”. Pick one from the list while typing, or see /sources list.",
     );
   });
 

@@ -221,7 +221,7 @@ describe('values a Discord client would never send', () => {
     const sourceReply = messageOf(fake, source);
     expect(Number(sourceReply.flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(sourceReply.content).toMatch(/I don't know a source called/);
-    expect(sourceReply.content).toMatch(/see \/sources\.$/);
+    expect(sourceReply.content).toMatch(/see \/sources list\.$/);
     const longReply = messageOf(fake, long);
     expect(Number(longReply.flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(longReply.content).toMatch(/please ask in at most 500/);

@@ -1,0 +1,132 @@
+/** Rendering `/sources add` results and the sources section of `/refresh`. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderAddSource, renderHelp, renderRefresh } from '../../src/discord/render.ts';
+import type { AddSourceResult, RefreshReport } from '../../src/library.ts';
+import { messageProblems } from '../hostile-inputs.ts';
+
+const REPORT: RefreshReport = {
+  status: 'done',
+  message: 'Refreshed: 3 articles, 60 passages.',
+  articles: { added: [], removed: [], changed: [] },
+  paragraphs: { added: 0, removed: 0 },
+  problems: [],
+  sources: { fetched: [], kept: [], failed: [] },
+  durationMs: 12,
+};
+
+const descriptionOf = (payload: { embeds: Array<{ description?: string }> }) =>
+  payload.embeds[0]?.description ?? '';
+
+describe('renderAddSource', () => {
+  it.each([
+    ['added', '✅ Source added'],
+    ['duplicate', '📰 Already a source'],
+    ['refused', '⚠️ Not added'],
+    ['invalid', '⚠️ Not a link I can fetch'],
+    ['failed', '❌ Could not add the source'],
+  ] as const)('titles a %s result “%s”, with the library’s message', (status, title) => {
+    const payload = renderAddSource({
+      status,
+      message: 'What happened.',
+      url: 'https://a.example/',
+    });
+    expect(payload.embeds[0]?.title).toBe(title);
+    expect(descriptionOf(payload)).toMatch(/^What happened\./);
+    expect(payload.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it('tells whoever added an article how to ask about it', () => {
+    const payload = renderAddSource({
+      status: 'added',
+      message: 'Added “Bridge” as url-a.example-0123456789.',
+      url: 'https://a.example/',
+    });
+    expect(descriptionOf(payload)).toBe(
+      'Added “Bridge” as url-a.example-0123456789.\n\nAsk about it with /ask; /sources list shows every article.',
+    );
+  });
+
+  it('escapes what the asker typed, and fits any message', () => {
+    const payload = renderAddSource({
+      status: 'invalid',
+      message: '**@everyone** <@123456789012345678> is not a valid URL',
+      url: '**@everyone**',
+    });
+    expect(descriptionOf(payload)).toBe(
+      '\\*\\*@\u200beveryone\\*\\* <\u200b@123456789012345678> is not a valid URL',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom<AddSourceResult['status']>(
+          'added',
+          'refused',
+          'invalid',
+          'duplicate',
+          'failed',
+        ),
+        fc.string({ unit: 'binary', maxLength: 6000 }),
+        (status, message) => {
+          expect(messageProblems(renderAddSource({ status, message, url: message }))).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('renderRefresh: the sources list', () => {
+  it('shows nothing about it when no URL is listed', () => {
+    expect(descriptionOf(renderRefresh(REPORT))).not.toContain('Sources list');
+  });
+
+  it('lists URLs fetched, kept from their last good copy and failed, with why', () => {
+    const description = descriptionOf(
+      renderRefresh({
+        ...REPORT,
+        sources: {
+          fetched: [
+            { url: 'https://a.example/one', id: 'url-a', title: 'One', changed: true },
+            { url: 'https://a.example/two', id: 'url-b', title: 'Two', changed: false },
+          ],
+          kept: [{ url: 'https://b.example/x', id: 'url-c', reason: 'timed out after 10 s' }],
+          failed: [{ url: 'ftp://c.example/', id: null, reason: 'uses the ftp: scheme' }],
+        },
+      }),
+    );
+    expect(description).toContain(
+      [
+        '**Sources list:** 2 fetched (1 changed), 1 kept from the last good copy, 1 failed',
+        'Fetched:',
+        '• https://a.example/one (changed)',
+        '• https://a.example/two',
+        'Kept (could not fetch; the last good copy is still used):',
+        '• https://b.example/x: timed out after 10 s',
+        'Failed (could not fetch, and there is no earlier copy):',
+        '• ftp://c.example/: uses the ftp: scheme',
+      ].join('\n'),
+    );
+  });
+
+  it('shows it even when the refresh failed, and says how many URLs it left out', () => {
+    const failed = Array.from({ length: 7 }, (_, i) => ({
+      url: `https://a.example/${i}`,
+      id: `url-${i}`,
+      reason: '**down**',
+    }));
+    const description = descriptionOf(
+      renderRefresh({ ...REPORT, status: 'failed', sources: { fetched: [], kept: [], failed } }),
+    );
+    expect(description).toContain('• https://a.example/4: \\*\\*down\\*\\*');
+    expect(description).not.toContain('https://a.example/5');
+    expect(description).toContain('…and 2 more; the log lists them all.');
+  });
+});
+
+describe('renderHelp', () => {
+  it('explains both /sources subcommands', () => {
+    const description = descriptionOf(renderHelp());
+    expect(description).toContain('**/sources list**');
+    expect(description).toContain('**/sources add** `url` — add a news article by its link');
+  });
+});
