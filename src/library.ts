@@ -188,7 +188,8 @@ interface Settings {
 export class Library {
   #edition: Edition;
   #refreshing: Promise<RefreshReport> | null = null;
-  #lastRefreshAt = Number.NEGATIVE_INFINITY;
+  /** When each guild (or `local`: the console, signals, tests) last started a refresh. */
+  readonly #lastRefreshAt = new Map<string, number>();
   /** Edits of the sources list, chained so that two additions never overwrite each other. */
   #listEdits: Promise<unknown> = Promise.resolve();
   /** Snapshot reloads, chained so that an older one never swaps in after a newer one. */
@@ -286,7 +287,7 @@ export class Library {
    * fails keeps its last good copy), reads the corpus again and swaps the new
    * index in when it is ready, then saves the snapshot. Only one refresh runs
    * at a time (a second call gets `busy`, or waits with `whenBusy: 'wait'`),
-   * and refreshes are at least `refreshCooldownMs` apart unless
+   * and refreshes from one guild are at least `refreshCooldownMs` apart unless
    * `ignoreCooldown`. Never throws: a failure leaves the old index serving and
    * says why. Every call is logged as a `refresh` audit event.
    *
@@ -306,7 +307,11 @@ export class Library {
       );
     }
     const started = this.#settings.now();
-    const retryAt = this.#lastRefreshAt + this.#settings.refreshCooldownMs;
+    // The cooldown is per guild: one server's moderators cannot lock out another's.
+    const requester = options.guildId ?? 'local';
+    const retryAt =
+      (this.#lastRefreshAt.get(requester) ?? Number.NEGATIVE_INFINITY) +
+      this.#settings.refreshCooldownMs;
     if (!options.ignoreCooldown && started < retryAt) {
       return Promise.resolve(
         this.#audit(options, {
@@ -315,7 +320,7 @@ export class Library {
         }),
       );
     }
-    this.#lastRefreshAt = started;
+    this.#lastRefreshAt.set(requester, started);
     this.#refreshing = this.#rebuild(started, options)
       .catch((error: Error) =>
         failed(

@@ -189,6 +189,15 @@ describe('Library.refresh', () => {
     expect((await library.refresh()).status).toBe('done');
   });
 
+  it('keeps the cooldown per guild', async () => {
+    let now = 1_000_000;
+    const library = await open({ refreshCooldownMs: 30_000, now: () => now });
+    expect((await library.refresh({ guildId: 'g1' })).status).toBe('done');
+    now += 1_000;
+    expect((await library.refresh({ guildId: 'g1' })).status).toBe('cooldown');
+    expect((await library.refresh({ guildId: 'g2' })).status).toBe('done');
+  });
+
   it('keeps the old index when no article is left, and says why', async () => {
     const library = await open();
     const before = library.index;
