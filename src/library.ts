@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { type Answer, type AnswerOptions, answer, searchPassages } from './answer/answer.ts';
 import { ARTICLE_EXTENSIONS, type LoadedCorpus, loadCorpus } from './corpus/load.ts';
-import type { Article, FileProblem } from './corpus/types.ts';
+import { type Article, type ArticleMeta, articleMeta, type FileProblem } from './corpus/types.ts';
 import { buildIndex, type SearchIndex } from './search/build.ts';
 import { corpusHash, loadSnapshot, saveSnapshot } from './search/snapshot.ts';
 import type { FetchArticleOptions } from './sources/fetch-article.ts';
@@ -45,14 +45,8 @@ export interface LibraryOptions {
   loadCorpus?: (dir: string) => Promise<LoadedCorpus>;
 }
 
-/** One article as `/sources` lists it. */
-export interface SourceSummary {
-  id: string;
-  title: string;
-  titleDerived: boolean;
-  publisher: string | null;
-  published: string | null;
-  url: string | null;
+/** One article as `/sources` lists it: its metadata and how many paragraphs answer. */
+export interface SourceSummary extends ArticleMeta {
   paragraphs: number;
 }
 
@@ -272,12 +266,7 @@ export class Library {
   /** The articles the bot knows, for `/sources`. */
   sources(): SourceSummary[] {
     return this.#edition.index.articles.map((article) => ({
-      id: article.id,
-      title: article.title,
-      titleDerived: article.titleDerived,
-      publisher: article.publisher,
-      published: article.published,
-      url: article.url,
+      ...articleMeta(article),
       paragraphs: article.paragraphs.filter((p) => !p.boilerplate).length,
     }));
   }

@@ -12,6 +12,23 @@ export interface ArticleMeta {
   url: string | null;
 }
 
+/**
+ * An article's metadata without its paragraphs, for what is kept per passage or listed.
+ *
+ * @example
+ * articleMeta(article) // => { id, title, titleDerived, publisher, published, url }
+ */
+export function articleMeta({
+  id,
+  title,
+  titleDerived,
+  publisher,
+  published,
+  url,
+}: ArticleMeta): ArticleMeta {
+  return { id, title, titleDerived, publisher, published, url };
+}
+
 /** One paragraph as a reader would count it. */
 export interface Paragraph {
   /** 1-based position among the article's paragraphs, boilerplate included. */

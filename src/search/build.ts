@@ -1,6 +1,6 @@
 import MiniSearch, { type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import type { Article, ArticleMeta } from '../corpus/types.ts';
+import { type Article, type ArticleMeta, articleMeta } from '../corpus/types.ts';
 import { forEachTerm, indexTerms } from '../text/terms.ts';
 import { contextTerms } from './names.ts';
 
@@ -72,14 +72,7 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
   const vocabulary = new SearchableMap<TermInfo>();
   const articleTerms = new Map<string, ReadonlySet<string>>();
   for (const article of articles) {
-    const meta: ArticleMeta = {
-      id: article.id,
-      title: article.title,
-      titleDerived: article.titleDerived,
-      publisher: article.publisher,
-      published: article.published,
-      url: article.url,
-    };
+    const meta = articleMeta(article);
     const headerText = `${article.titleDerived ? '' : article.title} ${article.publisher ?? ''}`;
     articleTerms.set(article.id, new Set(indexTerms(headerText)));
     const content = article.paragraphs.filter((paragraph) => !paragraph.boilerplate);
