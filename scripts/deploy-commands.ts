@@ -4,18 +4,11 @@
  * Exit codes: 0 done, 1 Discord refused, 2 configuration error.
  */
 import { commands } from '../commands/index.ts';
-import { CONFIG_EXIT_CODE, ConfigError, loadConfig, requireDeployConfig } from '../src/config.ts';
+import { loadConfigOrExit, requireDeployConfig } from '../src/config.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { createLogger, describeError } from '../src/log.ts';
 
-let config: ReturnType<typeof requireDeployConfig>;
-try {
-  config = requireDeployConfig(loadConfig());
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-  process.exit(CONFIG_EXIT_CODE);
-}
+const config = loadConfigOrExit(requireDeployConfig);
 const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
 try {
   const result = await deployCommands({

@@ -217,6 +217,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseConfig(env);
 }
 
+/**
+ * Loads the configuration for a program's entry point, checked by `require`
+ * when the program needs more than the defaults; on a {@link ConfigError}
+ * prints its message and exits with {@link CONFIG_EXIT_CODE}.
+ *
+ * @example
+ * const config = loadConfigOrExit(requireDeployConfig);
+ */
+export function loadConfigOrExit<T = Config>(require?: (config: Config) => T): T {
+  try {
+    const config = loadConfig();
+    return require ? require(config) : (config as T);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(CONFIG_EXIT_CODE);
+  }
+}
+
 function snapshotPath(value: string | null): string | null {
   if (value === null) return DEFAULT_SNAPSHOT_PATH;
   return ['off', 'none', 'false'].includes(value.toLowerCase()) ? null : value;

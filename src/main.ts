@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
-import { CONFIG_EXIT_CODE, type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, loadConfigOrExit } from './config.ts';
 import { startBot } from './discord/client.ts';
 import { Library, type LibraryEvent, reloadOnSignal, watchSeeds } from './library.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
@@ -14,14 +14,7 @@ import { createLogger, describeError, type Logger } from './log.ts';
 const SHUTDOWN_REFRESH_WAIT_MS = 5000;
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-    process.exit(CONFIG_EXIT_CODE);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');

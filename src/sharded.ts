@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Shard, ShardingManager } from 'discord.js';
-import { CONFIG_EXIT_CODE, type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfigOrExit } from './config.ts';
 import { planShards, relaySnapshotNotices, type ShardPlan } from './discord/sharding.ts';
 import { Library, type LibraryEvent } from './library.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
@@ -31,14 +31,7 @@ interface ShardedConfig extends Config {
 }
 
 async function main(): Promise<void> {
-  let config: ShardedConfig;
-  try {
-    config = requireShardedConfig(loadConfig());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-    process.exit(CONFIG_EXIT_CODE);
-  }
+  const config = loadConfigOrExit(requireShardedConfig);
   const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
