@@ -90,6 +90,9 @@ describe('abstention', () => {
 
   it('abstains when no passage covers the question', () => {
     expect(answer(index, 'who won the champions league').answered).toBe(false);
+    expect(answer(index, 'What is the population of Istanbul?').reason).toBe(
+      'No article mentions population.',
+    );
     expect(answer(index, 'Did Erdogan attend the talks?').answered).toBe(false);
   });
 

@@ -146,10 +146,16 @@ export function validateQuestion(question: string): Answer | null {
   return null;
 }
 
-/** Why a question cannot be answered, or null when no name it asks about is missing from the articles. */
+/**
+ * Why a question cannot be answered, or null when no name it asks about, nor
+ * the focus of the question, is missing from the articles.
+ */
 function explainUnanswerable(query: AnalyzedQuery): Answer | null {
+  const focus = questionFocus(query);
   const missing = query.concepts.filter(
-    (concept) => concept.status === 'missing' && concept.entity,
+    (concept) =>
+      concept.status === 'missing' &&
+      (concept.entity || (concept === focus && concept.searchTerms.size === 0)),
   );
   const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
   const base = { question: query.text, answered: false, results: [], total: 0 };
@@ -170,6 +176,16 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
     };
   }
   return null;
+}
+
+/**
+ * What a "what/which …" or "how many …" question asks about: its first word
+ * that counts ("What is the *population* of Istanbul?"). When the articles
+ * have no word for it at all, no passage can answer, whatever else matches.
+ */
+function questionFocus(query: AnalyzedQuery): Concept | undefined {
+  if (!/^\s*(what|which|how (many|much))\b/i.test(query.text)) return undefined;
+  return query.concepts.find((concept) => concept.status !== 'noise');
 }
 
 /** The best passage covers too little of the question: say which words nothing matched. */
