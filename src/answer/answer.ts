@@ -275,22 +275,42 @@ function toAnswerPassage(
 
 /** The sentence that covers the most of the question, weighting rare words higher; the first on a tie. */
 function bestSentence(query: AnalyzedQuery, passage: Passage): string {
-  const sentences = splitSentences(passage.text);
-  let best = sentences[0] ?? passage.text;
+  const sentences = sentencesOf(passage);
+  let best = sentences[0]?.text ?? passage.text;
   let bestScore = 0;
-  for (const sentence of sentences) {
-    const terms = new Set(indexTerms(sentence));
+  for (const { text, terms } of sentences) {
     let score = 0;
     for (const concept of query.concepts) {
       let strongest = 0;
-      for (const [term, weight] of concept.searchTerms)
+      for (const [term, weight] of concept.searchTerms) {
         if (terms.has(term)) strongest = Math.max(strongest, weight);
+      }
       score += concept.weight * strongest;
     }
     if (score > bestScore) {
-      best = sentence;
+      best = text;
       bestScore = score;
     }
   }
   return best;
+}
+
+const sentencesOfPassage = new Map<
+  Passage,
+  ReadonlyArray<{ text: string; terms: ReadonlySet<string> }>
+>();
+const SENTENCE_CACHE_LIMIT = 5_000;
+
+/** A passage's sentences with their terms, kept for the passages recently answered with. */
+function sentencesOf(passage: Passage) {
+  let sentences = sentencesOfPassage.get(passage);
+  if (!sentences) {
+    if (sentencesOfPassage.size >= SENTENCE_CACHE_LIMIT) sentencesOfPassage.clear();
+    sentences = splitSentences(passage.text).map((text) => ({
+      text,
+      terms: new Set(indexTerms(text)),
+    }));
+    sentencesOfPassage.set(passage, sentences);
+  }
+  return sentences;
 }

@@ -134,34 +134,16 @@ function completerFor(index: SearchIndex): Completer {
 }
 
 function buildCompleter(index: SearchIndex): Completer {
-  // Surface forms are counted from the passages rather than read from the
-  // vocabulary, which keeps one folded word per stem: suggestions should show
-  // "Ukraine-focused" and "Zelenskyy" as the articles write them.
-  const forms = new Map<string, { passages: number; spellings: Map<string, number> }>();
-  for (const passage of index.passages) {
-    const seen = new Set<string>();
-    for (const token of tokenize(passage.text)) {
-      if (!/^\p{L}/u.test(token.word) || isStopWord(token.word)) continue;
-      let form = forms.get(token.word);
-      if (!form) {
-        form = { passages: 0, spellings: new Map() };
-        forms.set(token.word, form);
-      }
-      if (!seen.has(token.word)) {
-        seen.add(token.word);
-        form.passages += 1;
-      }
-      const spelling = token.original.replace(/'s$/i, '');
-      form.spellings.set(spelling, (form.spellings.get(spelling) ?? 0) + 1);
-    }
-  }
+  // The vocabulary already counts each term's passages and keeps its first
+  // spelling ("Zelenskyy", "Ukraine-focused"), so no passage is read again.
   const words: Completion[] = [];
   const names: Completion[] = [];
-  for (const [key, form] of forms) {
-    const display = mostFrequent(form.spellings) ?? key;
-    const completion = { key, display, weight: form.passages };
+  for (const [, info] of index.vocabulary) {
+    const key = foldText(info.word).replace(/['-]/g, '');
+    if (!/^\p{L}/u.test(key) || isStopWord(key)) continue;
+    const completion = { key, display: info.word, weight: info.passages };
     words.push(completion);
-    if (/^\p{Lu}/u.test(display) && key.length >= MIN_NAME_LENGTH) names.push(completion);
+    if (/^\p{Lu}/u.test(info.word) && key.length >= MIN_NAME_LENGTH) names.push(completion);
   }
   words.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const titles = index.articles.map((article) => {
@@ -171,18 +153,6 @@ function buildCompleter(index: SearchIndex): Completer {
     return { article, folded, words: foldWords(article.title) };
   });
   return { words, names: names.sort(byWeight).map((n) => n.display), titles };
-}
-
-function mostFrequent(counts: ReadonlyMap<string, number>): string | undefined {
-  let best: string | undefined;
-  let bestCount = 0;
-  for (const [value, count] of counts) {
-    if (count > bestCount) {
-      best = value;
-      bestCount = count;
-    }
-  }
-  return best;
 }
 
 function wordsWithPrefix(completer: Completer, prefix: string): Completion[] {

@@ -17,7 +17,7 @@ export interface Passage {
 export interface TermInfo {
   /** How many passages contain it. */
   passages: number;
-  /** The word as first seen in the text, for suggestions and autocomplete. */
+  /** The word as first written in the text ("Zelenskyy"), for suggestions and autocomplete. */
   word: string;
   /** How often it occurs, and how often capitalized: a word mostly capitalized is a name. */
   occurrences: number;
@@ -69,7 +69,8 @@ export const ENGINE_OPTIONS: Options<IndexedPassage> = {
 export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
   const engine = new MiniSearch<IndexedPassage>(ENGINE_OPTIONS);
   const passages: Passage[] = [];
-  const vocabulary = new SearchableMap<TermInfo>();
+  // Counted in a plain Map (the hot path), moved into the searchable tree once at the end.
+  const counts = new Map<string, TermInfo>();
   const articleTerms = new Map<string, ReadonlySet<string>>();
   for (const article of articles) {
     const meta = articleMeta(article);
@@ -80,12 +81,12 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
     content.forEach((paragraph, i) => {
       const terms: string[] = [];
       const seen = new Set<string>();
-      forEachTerm(paragraph.text, (term, word, capitalized) => {
+      forEachTerm(paragraph.text, (term, spelling, capitalized) => {
         terms.push(term);
-        let info = vocabulary.get(term);
+        let info = counts.get(term);
         if (!info) {
-          info = { passages: 0, word, occurrences: 0, capitalized: 0 };
-          vocabulary.set(term, info);
+          info = { passages: 0, word: spelling, occurrences: 0, capitalized: 0 };
+          counts.set(term, info);
         }
         info.occurrences += 1;
         if (capitalized) info.capitalized += 1;
@@ -107,5 +108,7 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
       });
     });
   }
+  const vocabulary = new SearchableMap<TermInfo>();
+  for (const [term, info] of counts) vocabulary.set(term, info);
   return { articles, passages, engine, vocabulary, articleTerms };
 }

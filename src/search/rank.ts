@@ -1,3 +1,4 @@
+import { indexTerms } from '../text/terms.ts';
 import { holdsAnswerType } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
 import type { AnalyzedQuery, Concept } from './query.ts';
@@ -30,6 +31,10 @@ const COVERAGE_EXPONENT = 2;
 const CONTEXT_WEIGHT = 0.7;
 /** A passage that leaves out a name the question asks about is about something else. */
 const MISSED_NAME_FACTOR = 1;
+/** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
+const COMMON_SHARE = 0.02;
+/** In a small corpus every term is looked up: no term is in more passages than this. */
+const MIN_COMMON_PASSAGES = 500;
 /** How much a concept found only in the article's title or publisher counts, next to one in the passage. */
 const HEADER_MATCH_WEIGHT = 0.5;
 
@@ -58,7 +63,11 @@ export function rankPassages(
     }
   });
   const { article, candidates = 50 } = options;
-  const results = index.engine.search([...boosts.keys()].join(' '), {
+  // Terms in most passages find no candidates worth finding and cost the most
+  // to score: only rarer terms go to MiniSearch, common ones are checked on
+  // the candidates it returns.
+  const { searched, common } = splitByFrequency(index, [...boosts.keys()]);
+  const results = index.engine.search(searched.join(' '), {
     boost: { context: CONTEXT_WEIGHT },
     boostTerm: (term) => boosts.get(term) ?? 1,
     filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
@@ -77,6 +86,14 @@ export function rankPassages(
       const passage = index.passages[result.id] as Passage;
       // How strongly each concept is matched: 1 by its own word, less by a synonym.
       const strength = new Map<number, number>();
+      const own = common.length > 0 ? passageTerms(passage) : null;
+      for (const term of common) {
+        if (!own?.has(term)) continue;
+        for (const position of conceptsOfTerm.get(term) ?? []) {
+          const weight = query.concepts[position]?.searchTerms.get(term) ?? 0;
+          strength.set(position, Math.max(strength.get(position) ?? 0, weight));
+        }
+      }
       for (const term of result.terms) {
         const inText = result.match[term]?.includes('terms') ?? false;
         for (const position of conceptsOfTerm.get(term) ?? []) {
@@ -106,6 +123,36 @@ export function rankPassages(
       return { passage, score, coverage, matched, missedNames };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
+}
+
+/**
+ * Splits search terms into those MiniSearch looks up (in at most
+ * {@link COMMON_SHARE} of passages, and never fewer than the rarest one) and
+ * the common rest.
+ */
+function splitByFrequency(index: SearchIndex, terms: string[]) {
+  const limit = Math.max(MIN_COMMON_PASSAGES, index.passages.length * COMMON_SHARE);
+  const frequency = (term: string) => index.vocabulary.get(term)?.passages ?? 0;
+  const searched = terms.filter((term) => frequency(term) <= limit);
+  if (searched.length === 0 && terms.length > 0) {
+    const rarest = terms.reduce((a, b) => (frequency(b) < frequency(a) ? b : a));
+    searched.push(rarest);
+  }
+  return { searched, common: terms.filter((term) => !searched.includes(term)) };
+}
+
+const termsOfPassage = new Map<Passage, ReadonlySet<string>>();
+const TERMS_CACHE_LIMIT = 10_000;
+
+/** A passage's own index terms, kept for the passages recently ranked. */
+function passageTerms(passage: Passage): ReadonlySet<string> {
+  let terms = termsOfPassage.get(passage);
+  if (!terms) {
+    if (termsOfPassage.size >= TERMS_CACHE_LIMIT) termsOfPassage.clear();
+    terms = new Set(indexTerms(passage.text));
+    termsOfPassage.set(passage, terms);
+  }
+  return terms;
 }
 
 function hasAny(terms: ReadonlySet<string>, concept: Concept): boolean {

@@ -11,6 +11,7 @@ const DASHES = /[\u2010-\u2015\u2212]/g;
 const INVISIBLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const PLAIN_ASCII = /^[A-Za-z0-9 .,'"-]*$/;
 /** Letters that NFKD does not decompose into a base letter and a mark. */
 const SPECIAL_LETTERS: Record<string, string> = {
   ß: 'ss',
@@ -31,6 +32,8 @@ const SPECIAL_LETTER = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join('')}]`, 
  * foldText('Russia’s “Dolmabahçe” talks') // => "russia's \"dolmabahce\" talks"
  */
 export function foldText(text: string): string {
+  // Most words are plain ASCII letters and digits: nothing to fold but case.
+  if (PLAIN_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(COMBINING_MARKS, '')

@@ -19,6 +19,7 @@ export interface PhraseMatch {
 }
 
 const MAX_PHRASE_TERMS = 4;
+const WORDNET_CACHE_LIMIT = 20_000;
 
 /**
  * Synonym look-up over the curated groups (see `synonym-groups.ts`) and WordNet.
@@ -29,6 +30,7 @@ export class Synonyms {
   readonly #groups: ReadonlyArray<ReadonlyArray<readonly string[]>>;
   readonly #groupsByPhrase = new Map<string, number[]>();
   readonly #wordnet: WordNet;
+  readonly #wordnetCache = new Map<string, readonly Synonym[]>();
 
   /**
    * @param groups - synonym groups, one per line, phrases separated by commas. Default: the curated list.
@@ -96,11 +98,8 @@ export class Synonyms {
    * @example
    * new Synonyms().wordnet('truce') // => [{ terms: ['armistic'], … }, { terms: ['ceasefir', 'ceas', 'fire'], … }]
    */
-  wordnet(word: string): Synonym[] {
-    return this.#wordnet
-      .synonyms(word)
-      .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
-      .filter((synonym) => synonym.terms.length > 0);
+  wordnet(word: string): readonly Synonym[] {
+    return this.#cached(`=${word}`, () => this.#wordnet.synonyms(word));
   }
 
   /**
@@ -109,11 +108,21 @@ export class Synonyms {
    * @example
    * new Synonyms().related('decide') // => [{ terms: ['decis'] }, …]
    */
-  related(word: string): Synonym[] {
-    return this.#wordnet
-      .related(word)
-      .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
-      .filter((synonym) => synonym.terms.length > 0);
+  related(word: string): readonly Synonym[] {
+    return this.#cached(`~${word}`, () => this.#wordnet.related(word));
+  }
+
+  /** WordNet lemmas as index terms, processed once per word. */
+  #cached(key: string, lemmas: () => readonly string[]): readonly Synonym[] {
+    let synonyms = this.#wordnetCache.get(key);
+    if (!synonyms) {
+      synonyms = lemmas()
+        .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
+        .filter((synonym) => synonym.terms.length > 0);
+      if (this.#wordnetCache.size >= WORDNET_CACHE_LIMIT) this.#wordnetCache.clear();
+      this.#wordnetCache.set(key, synonyms);
+    }
+    return synonyms;
   }
 }
 

@@ -72,8 +72,8 @@ export function toTerm(word: string): string {
 }
 
 /**
- * Calls `visit` with each index term of a text and the folded word it came
- * from: every word that is not a stop word, and for a hyphenated compound both
+ * Calls `visit` with each index term of a text and the word it came from, as
+ * written (possessive removed): every word that is not a stop word, and for a hyphenated compound both
  * the whole ("ceasefire") and its parts. The one definition of what a text
  * contributes to the index, shared by indexing and questions.
  *
@@ -82,16 +82,17 @@ export function toTerm(word: string): string {
  */
 export function forEachTerm(
   text: string,
-  visit: (term: string, word: string, capitalized: boolean) => void,
+  visit: (term: string, spelling: string, capitalized: boolean) => void,
 ): void {
   for (const token of tokenize(text)) {
     const capitalized = /^\p{Lu}/u.test(token.original);
+    const spelling = token.original.replace(/'s$/i, '');
     // "US" is a country, "us" a pronoun: words written in capitals are never stop words.
-    if (token.acronym || !isStopWord(token.word))
-      visit(toTerm(token.word), token.word, capitalized);
-    for (const part of token.parts) {
-      if (!isStopWord(part)) visit(toTerm(part), part, capitalized);
-    }
+    if (token.acronym || !isStopWord(token.word)) visit(toTerm(token.word), spelling, capitalized);
+    const partSpellings = spelling.split('-');
+    token.parts.forEach((part, i) => {
+      if (!isStopWord(part)) visit(toTerm(part), partSpellings[i] ?? part, capitalized);
+    });
   }
 }
 

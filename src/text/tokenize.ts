@@ -57,7 +57,14 @@ export function tokenize(text: string): Token[] {
  * isShouting('Did the US attend?') // => false
  */
 export function isShouting(text: string): boolean {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  const capitals = text.match(/\p{Lu}/gu)?.length ?? 0;
+  let letters = 0;
+  let capitals = 0;
+  for (const char of text) {
+    const lower = char.toLowerCase();
+    const upper = char.toUpperCase();
+    if (lower === upper) continue;
+    letters++;
+    if (char === upper) capitals++;
+  }
   return letters >= 8 && capitals > letters * 0.7;
 }

@@ -1,0 +1,125 @@
+/**
+ * Speed and memory of the bot's index and answering next to raw MiniSearch,
+ * on the same corpus and the same queries, at several corpus sizes (see
+ * `scripts/lib/bench-corpus.ts`). Each size runs in its own process, so one
+ * size's caches and heap do not colour the next, and a size that runs out of
+ * memory is reported instead of ending the run.
+ *
+ *   npm run bench                        # seed, 1k, 10k, 100k, 1m
+ *   npm run bench -- --quick             # seed, 1k, 10k (under a minute)
+ *   npm run bench -- --sizes 10k,100k    # pick sizes (seed, 1k, 10k, 100k, 1m)
+ *   npm run bench -- --json bench.json   # also write the figures as JSON
+ *
+ * Needs `node --expose-gc` (the npm script passes it) to measure the heap.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadCorpus } from '../src/corpus/load.ts';
+import { benchCorpus, countPassages } from './lib/bench-corpus.ts';
+import { type Completer, measureSize, type SizeFigures } from './lib/bench-measure.ts';
+import { formatReport, type SizeFailure } from './lib/bench-report.ts';
+import { loadSotuArticles } from './lib/sotu.ts';
+
+/** Corpus sizes in passages; `seed` is the seeds folder alone, which every size includes. */
+const SIZES: Readonly<Record<string, number | 'seed'>> = {
+  seed: 'seed',
+  '1k': 1_000,
+  '10k': 10_000,
+  '100k': 100_000,
+  '1m': 1_000_000,
+};
+const QUICK_SIZES = ['seed', '1k', '10k'];
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    child: { type: 'string' },
+  },
+});
+
+if (values.child) {
+  await runChild(values.child);
+} else {
+  await runAll();
+}
+
+async function runAll(): Promise<void> {
+  const sizes = values.quick
+    ? QUICK_SIZES
+    : (values.sizes?.split(',').map((s) => s.trim().toLowerCase()) ?? Object.keys(SIZES));
+  const unknown = sizes.filter((size) => !(size in SIZES));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `Unknown size ${unknown.join(', ')}; use some of ${Object.keys(SIZES).join(', ')}.\n`,
+    );
+    process.exit(2);
+  }
+  const started = performance.now();
+  const results: Array<SizeFigures | SizeFailure> = [];
+  for (const size of sizes) results.push(await runSize(size));
+  const header = [
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, flags: ${process.execArgv.join(' ') || 'none'}`,
+    `whole run: ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    'raw MiniSearch: `new MiniSearch({ fields: ["text"] })`, `addAll` of `{ id, text }` paragraphs, ' +
+      '`search(q)`, `autoSuggest(prefix)`; snapshot = `JSON.stringify` / `loadJSON` in memory',
+    'bot: `buildIndex` + `answer`; autocomplete `completeQuery`; snapshot = `saveSnapshot` / ' +
+      '`loadSnapshot` through a gzipped file',
+    'queries: the dev question set plus keyword queries drawn from the corpus text',
+  ];
+  process.stdout.write(`${formatReport(results, header)}\n`);
+  if (values.json) {
+    await writeFile(values.json, `${JSON.stringify({ header, results }, null, 2)}\n`);
+  }
+}
+
+/** Measures one size in a child process with this process's node flags. */
+function runSize(size: string): Promise<SizeFigures | SizeFailure> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--child', size], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let figures: SizeFigures | undefined;
+    child.on('message', (message) => {
+      figures = message as SizeFigures;
+    });
+    child.on('exit', (code, signal) => {
+      const totalMs = performance.now() - started;
+      if (figures) resolve(figures);
+      else
+        resolve({
+          size,
+          error: `the measuring process ended (${signal ?? `exit code ${code}`}) without figures; see its output above (an out-of-memory crash ends with "heap out of memory")`,
+          totalMs,
+        });
+    });
+  });
+}
+
+async function runChild(size: string): Promise<void> {
+  const wanted = SIZES[size];
+  if (wanted === undefined) throw new Error(`unknown size ${size}`);
+  const started = performance.now();
+  const seeds = (await loadCorpus(fileURLToPath(new URL('../seeds', import.meta.url)))).articles;
+  const articles = wanted === 'seed' ? seeds : benchCorpus(seeds, loadSotuArticles(), wanted);
+  const corpusMs = performance.now() - started;
+  process.stderr.write(`[bench] ${size}: ${countPassages(articles)} passages ready\n`);
+  const figures = await measureSize(size, articles, corpusMs, await findCompleter());
+  process.send?.(figures);
+}
+
+/** `completeQuery` from `src/answer/autocomplete.ts`, when that module exists and has it. */
+async function findCompleter(): Promise<Completer | null> {
+  const url = new URL('../src/answer/autocomplete.ts', import.meta.url);
+  if (!existsSync(url)) return null;
+  const module = (await import(url.href)) as { completeQuery?: unknown };
+  return typeof module.completeQuery === 'function' ? (module.completeQuery as Completer) : null;
+}
