@@ -59,12 +59,22 @@ export function tokenize(text: string): Token[] {
 export function isShouting(text: string): boolean {
   let letters = 0;
   let capitals = 0;
-  for (const char of text) {
-    const lower = char.toLowerCase();
-    const upper = char.toUpperCase();
-    if (lower === upper) continue;
-    letters++;
-    if (char === upper) capitals++;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 65 && code <= 90) {
+      letters++;
+      capitals++;
+    } else if (code >= 97 && code <= 122) {
+      letters++;
+    } else if (code > 127) {
+      // Beyond ASCII a letter is whatever has two cases.
+      const char = text.charAt(i);
+      const upper = char.toUpperCase();
+      if (upper !== char.toLowerCase()) {
+        letters++;
+        if (char === upper) capitals++;
+      }
+    }
   }
   return letters >= 8 && capitals > letters * 0.7;
 }
