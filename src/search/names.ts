@@ -29,7 +29,7 @@ const CAPITALISED_RUN = /\p{Lu}[\p{L}-]*(?:['’]s\b)?(?: \p{Lu}[\p{L}-]*(?:['�
 export function namesIn(text: string): string[][] {
   const names: string[][] = [];
   for (const match of text.matchAll(CAPITALISED_RUN)) {
-    const sentenceStart = match.index === 0 || /[.!?:"“‘(]\s*$/.test(text.slice(0, match.index));
+    const sentenceStart = startsSentence(text, match.index);
     let name: string[] = [];
     const words = match[0].split(' ');
     words.forEach((raw, i) => {
@@ -46,6 +46,15 @@ export function namesIn(text: string): string[][] {
   }
   return names;
 }
+
+/** Whether position `at` begins a sentence: only spaces, or nothing, since the last sentence end. */
+function startsSentence(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text.charAt(i))) i--;
+  return i < 0 || SENTENCE_OPENERS.has(text.charAt(i));
+}
+
+const SENTENCE_OPENERS = new Set(['.', '!', '?', ':', '"', '“', '‘', '(']);
 
 /**
  * The context terms of each paragraph of one article (see the module comment).

@@ -85,10 +85,13 @@ export function forEachTerm(
   visit: (term: string, spelling: string, capitalized: boolean) => void,
 ): void {
   for (const token of tokenize(text)) {
-    const capitalized = /^\p{Lu}/u.test(token.original);
-    const spelling = token.original.replace(/'s$/i, '');
+    const first = token.original.charCodeAt(0);
+    const capitalized =
+      (first >= 65 && first <= 90) || (first > 127 && /^\p{Lu}/u.test(token.original));
+    const spelling = token.original.endsWith("'s") ? token.original.slice(0, -2) : token.original;
     // "US" is a country, "us" a pronoun: words written in capitals are never stop words.
     if (token.acronym || !isStopWord(token.word)) visit(toTerm(token.word), spelling, capitalized);
+    if (token.parts.length === 0) continue;
     const partSpellings = spelling.split('-');
     token.parts.forEach((part, i) => {
       if (!isStopWord(part)) visit(toTerm(part), partSpellings[i] ?? part, capitalized);

@@ -32,9 +32,10 @@ export function tokenize(text: string): Token[] {
   for (const match of foldPunctuation(text).matchAll(TOKEN)) {
     const original = match[0];
     let word = foldText(original);
-    if (/^\d/.test(word)) {
-      word = word.replace(/,/g, '');
-    } else {
+    const code = word.charCodeAt(0);
+    if (code >= 48 && code <= 57) {
+      if (word.includes(',')) word = word.replace(/,/g, '');
+    } else if (word.includes("'")) {
       word = word.replace(/'s$/, '').replace(/'/g, '');
     }
     const parts = word.includes('-') ? word.split('-').filter(Boolean) : [];
