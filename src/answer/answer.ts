@@ -15,6 +15,9 @@ export const MAX_QUESTION_LENGTH = 500;
 export const MIN_COVERAGE = 0.45;
 /** Further passages are listed while they cover at least this share of what the best one covers. */
 const RELATED_COVERAGE = 0.5;
+/** Made once: building an Intl formatter costs more than an answer. */
+const EITHER = new Intl.ListFormat('en', { type: 'disjunction' });
+const BOTH = new Intl.ListFormat('en', { type: 'conjunction' });
 /** Passages returned by default. */
 export const DEFAULT_RESULT_COUNT = 3;
 
@@ -164,7 +167,7 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
     const suggestions = suggest(query, missing);
     return {
       ...base,
-      reason: `No article mentions ${new Intl.ListFormat('en', { type: 'disjunction' }).format(names)}.`,
+      reason: `No article mentions ${EITHER.format(names)}.`,
       ...(suggestions.length > 0 ? { suggestions } : {}),
     };
   }
@@ -197,7 +200,7 @@ function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
     .map((concept) => concept.original);
   const missing = query.concepts.filter((concept) => concept.status === 'missing');
   const suggestions = suggest(query, missing);
-  const list = new Intl.ListFormat('en', { type: 'conjunction' }).format(unmatched);
+  const list = BOTH.format(unmatched);
   return {
     question: query.text,
     answered: false,

@@ -51,6 +51,7 @@ export class WordNet {
   readonly #indexes = new Map<string, Buffer>();
   readonly #dataFiles = new Map<string, number>();
   readonly #cache = new Map<string, readonly string[]>();
+  readonly #kinds = new Map<string, 'proper' | 'common' | 'unknown'>();
   readonly #buffer = Buffer.alloc(WINDOW);
 
   /**
@@ -95,6 +96,16 @@ export class WordNet {
    * new WordNet().kind('china') // => 'proper'
    */
   kind(word: string): 'proper' | 'common' | 'unknown' {
+    const key = `?${word}`;
+    const cached = this.#kinds.get(key);
+    if (cached) return cached;
+    const kind = this.#readKind(word);
+    if (this.#kinds.size > 10_000) this.#kinds.clear();
+    this.#kinds.set(key, kind);
+    return kind;
+  }
+
+  #readKind(word: string): 'proper' | 'common' | 'unknown' {
     let known = false;
     for (const pos of PARTS_OF_SPEECH) {
       for (const base of baseForms(word)) {
