@@ -8,6 +8,7 @@
  *   npm run eval -- --json     # figures as JSON
  */
 import { readFileSync } from 'node:fs';
+import MiniSearch from 'minisearch';
 import { answer } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import type { Article } from '../src/corpus/types.ts';
@@ -106,6 +107,35 @@ function printFigures(figures: EvalFigures, verbose: boolean) {
   if (verbose) console.log(figures.misses.join('\n'));
 }
 
+/**
+ * The reference point: MiniSearch with default options over the same
+ * non-boilerplate paragraphs, answering with its first result. It "abstains"
+ * only when nothing matches.
+ */
+function rawBaseline(articles: Article[], set: QuestionSet) {
+  const engine = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+  engine.addAll(
+    articles.flatMap((article) =>
+      article.paragraphs
+        .filter((p) => !p.boilerplate)
+        .map((p) => ({ id: `${article.id}#${p.number}`, text: p.text })),
+    ),
+  );
+  let hit1 = 0;
+  let hit3 = 0;
+  for (const { q, paragraphs } of set.answerable) {
+    const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
+    const ids = engine
+      .search(q)
+      .slice(0, 3)
+      .map((r) => String(r.id));
+    if (wanted.has(ids[0] ?? '')) hit1++;
+    if (ids.some((id) => wanted.has(id))) hit3++;
+  }
+  const empty = set.unanswerable.filter(({ q }) => engine.search(q).length === 0).length;
+  return { hitAt1: hit1 / set.answerable.length, hitAt3: hit3 / set.answerable.length, empty };
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const set = JSON.parse(
@@ -125,7 +155,15 @@ async function main() {
         2,
       ),
     );
-  else for (const figures of results) printFigures(figures, args.includes('--verbose'));
+  else {
+    for (const figures of results) printFigures(figures, args.includes('--verbose'));
+    for (const [name, articles] of corpora) {
+      const raw = rawBaseline(articles, set);
+      console.log(
+        `raw MiniSearch, default options, on ${name}: hit@1 ${raw.hitAt1.toFixed(3)}   hit@3 ${raw.hitAt3.toFixed(3)}   returns nothing for ${raw.empty} of ${set.unanswerable.length} unanswerable`,
+      );
+    }
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
