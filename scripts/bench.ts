@@ -13,14 +13,13 @@
  * Needs `node --expose-gc` (the npm script passes it) to measure the heap.
  */
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { benchCorpus, countPassages } from './lib/bench-corpus.ts';
-import { type Completer, measureSize, type SizeFigures } from './lib/bench-measure.ts';
+import { measureSize, type SizeFigures } from './lib/bench-measure.ts';
 import { formatReport, type SizeFailure } from './lib/bench-report.ts';
 import { loadSotuArticles } from './lib/sotu.ts';
 
@@ -112,14 +111,6 @@ async function runChild(size: string): Promise<void> {
   const articles = wanted === 'seed' ? seeds : benchCorpus(seeds, loadSotuArticles(), wanted);
   const corpusMs = performance.now() - started;
   process.stderr.write(`[bench] ${size}: ${countPassages(articles)} passages ready\n`);
-  const figures = await measureSize(size, articles, corpusMs, await findCompleter());
+  const figures = await measureSize(size, articles, corpusMs);
   process.send?.(figures);
-}
-
-/** `completeQuery` from `src/answer/autocomplete.ts`, when that module exists and has it. */
-async function findCompleter(): Promise<Completer | null> {
-  const url = new URL('../src/answer/autocomplete.ts', import.meta.url);
-  if (!existsSync(url)) return null;
-  const module = (await import(url.href)) as { completeQuery?: unknown };
-  return typeof module.completeQuery === 'function' ? (module.completeQuery as Completer) : null;
 }

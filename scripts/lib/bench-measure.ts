@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { answer } from '../../src/answer/answer.ts';
+import { completeQuery } from '../../src/answer/autocomplete.ts';
 import type { Article } from '../../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../../src/search/build.ts';
 import { corpusHash, loadSnapshot, saveSnapshot } from '../../src/search/snapshot.ts';
@@ -54,9 +55,9 @@ export interface SystemFigures {
   /** Or why no snapshot could be made (e.g. a JSON string longer than V8 allows). */
   snapshot: { bytes: number; saveMs: number; loadMs: number; hashMs?: number } | { error: string };
   answer: Latency;
-  /** Cost of the first autocomplete call, which builds what later calls use. */
+  /** Cost of the first autocomplete call, which builds what later calls use (bot only). */
   autocompleteFirstMs?: number;
-  autocomplete: Latency | { skipped: string };
+  autocomplete: Latency;
 }
 
 /** Everything measured at one corpus size. */
@@ -81,23 +82,19 @@ interface QuestionSet {
   unanswerable: Array<{ q: string }>;
 }
 
-/** The autocomplete function under test, when the project has one. */
-export type Completer = (index: SearchIndex, partial: string) => unknown;
-
 /**
  * Measures raw MiniSearch and the bot side by side on one corpus: the same
  * paragraphs, the same queries, one after the other, each holding only its
  * own index while it is measured. Needs `node --expose-gc`.
  *
  * @example
- * const figures = await measureSize('10k', benchCorpus(seeds, speeches, 10_000), 0, completeQuery);
+ * const figures = await measureSize('10k', benchCorpus(seeds, speeches, 10_000), 0);
  * figures.bot.answer.p99 / figures.raw.answer.p99 // => the latency ratio
  */
 export async function measureSize(
   size: string,
   articles: Article[],
   corpusMs: number,
-  complete: Completer | null,
 ): Promise<SizeFigures> {
   const started = performance.now();
   const loadAtStart = loadavg()[0] ?? 0;
@@ -119,7 +116,7 @@ export async function measureSize(
   progress(`${size}: raw MiniSearch`);
   const raw = await measureRaw(articles, queries, prefixes);
   progress(`${size}: bot`);
-  const bot = await measureBot(articles, queries, prefixes, snapshotPath, complete);
+  const bot = await measureBot(articles, queries, prefixes, snapshotPath);
   await rm(snapshotPath, { force: true });
   return {
     size,
@@ -192,7 +189,6 @@ async function measureBot(
   queries: string[],
   prefixes: string[],
   snapshotPath: string,
-  complete: Completer | null,
 ): Promise<{ figures: SystemFigures; vocabulary: number }> {
   const before = settledHeap();
   const build = startClock();
@@ -203,16 +199,10 @@ async function measureBot(
 
   const searched = index;
   const answerLatency = timeEach(queries, (query) => answer(searched, query));
-  let autocompleteFirstMs: number | undefined;
-  let autocomplete: SystemFigures['autocomplete'] = {
-    skipped: 'src/answer/autocomplete.ts has no completeQuery',
-  };
-  if (complete) {
-    const first = performance.now();
-    complete(searched, prefixes[0] ?? '');
-    autocompleteFirstMs = performance.now() - first;
-    autocomplete = timeEach(prefixes, (prefix) => complete(searched, prefix));
-  }
+  const first = performance.now();
+  completeQuery(searched, prefixes[0] ?? '');
+  const autocompleteFirstMs = performance.now() - first;
+  const autocomplete = timeEach(prefixes, (prefix) => completeQuery(searched, prefix));
   const heapAfterQueriesBytes = settledHeap() - before;
 
   let snapshot: SystemFigures['snapshot'];
