@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyBoilerplate } from '../src/corpus/boilerplate.ts';
-import { deriveTitle, MetadataError, parseMetadata } from '../src/corpus/metadata.ts';
+import {
+  deriveTitle,
+  formatPublished,
+  MetadataError,
+  parseMetadata,
+} from '../src/corpus/metadata.ts';
 import { splitParagraphs, splitSentences } from '../src/corpus/split.ts';
 
 const SEED = readFileSync(new URL('../seeds/000_54ae5372d3de91ff.txt', import.meta.url), 'utf8');
@@ -94,6 +99,12 @@ describe('metadata', () => {
   ])('rejects %s', (json, message) => {
     expect(() => parseMetadata(json)).toThrow(MetadataError);
     expect(() => parseMetadata(json)).toThrow(message);
+  });
+
+  it('writes a published date as a reader does', () => {
+    expect(formatPublished('2025-05-16')).toBe('16 May 2025');
+    expect(formatPublished('2024-03-05')).toBe('5 March 2024');
+    expect(formatPublished('sometime')).toBe('sometime');
   });
 
   it('derives a short title from the first sentence', () => {

@@ -1,4 +1,5 @@
 import type { Answer, AnswerPassage, PassageSource } from '../answer/answer.ts';
+import { formatPublished } from '../corpus/metadata.ts';
 import type { RefreshReport, SourceSummary } from '../library.ts';
 
 /** How to emphasise text: ANSI bold on a terminal, Markdown-style stars elsewhere. */
@@ -31,30 +32,12 @@ export function formatSource(source: PassageSource): string {
   return [
     source.publisher,
     title,
-    source.published && formatDate(source.published),
+    source.published && formatPublished(source.published),
     `¶${source.paragraph}`,
     source.url,
   ]
     .filter(Boolean)
     .join(' · ');
-}
-
-/**
- * A date as a reader writes it.
- *
- * @example
- * formatDate('2025-05-16') // => '16 May 2025'
- */
-export function formatDate(isoDate: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  return Number.isNaN(date.getTime())
-    ? isoDate
-    : date.toLocaleDateString('en-GB', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      });
 }
 
 /**
@@ -97,7 +80,7 @@ function emphasise(passage: AnswerPassage, style: TextStyle): string {
 export function renderSources(sources: SourceSummary[], loadedAt: Date): string {
   const lines = sources.map((source) => {
     const title = source.titleDerived ? `“${source.title}” (untitled)` : source.title;
-    const date = source.published ? formatDate(source.published) : 'undated';
+    const date = source.published ? formatPublished(source.published) : 'undated';
     return `- ${title} — ${source.publisher ?? 'unknown publisher'}, ${date}, ${source.paragraphs} paragraphs [${source.id}]`;
   });
   lines.push(`Loaded ${loadedAt.toISOString()}.`);

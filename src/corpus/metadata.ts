@@ -88,6 +88,25 @@ function isValidDate(text: string): boolean {
   );
 }
 
+/** Made once: building an Intl formatter costs more than formatting with it. */
+const READABLE_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/**
+ * A published date (YYYY-MM-DD) as a reader writes it; anything else as given.
+ *
+ * @example
+ * formatPublished('2025-05-16') // => '16 May 2025'
+ */
+export function formatPublished(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? isoDate : READABLE_DATE.format(date);
+}
+
 /** Longest derived title, in characters; longer first sentences are cut at a word. */
 const DERIVED_TITLE_LENGTH = 90;
 

@@ -14,6 +14,7 @@ import {
   time,
 } from 'discord.js';
 import type { Answer, AnswerPassage } from '../answer/answer.ts';
+import { formatPublished } from '../corpus/metadata.ts';
 import type { Article } from '../corpus/types.ts';
 import type { AddSourceResult, RefreshReport, SourceSummary } from '../library.ts';
 import { cleanInput } from '../text/normalize.ts';
@@ -488,20 +489,10 @@ function sourceLine(
   const parts = [
     source.publisher ? fitEscaped(source.publisher, SOURCE_PUBLISHER_LENGTH) : null,
     title,
-    source.published ? formatDate(source.published) : null,
+    source.published ? fitEscaped(formatPublished(source.published), 40) : null,
     paragraph === null ? null : `¶${paragraph}`,
   ].filter((part): part is string => part !== null);
   return `${Emoji.source} ${parts.join(' · ')}`;
-}
-
-/** Made once: building a formatter costs more than formatting with it. */
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
-
-/** `2025-05-16` → `16 May 2025`; anything else is shown as given. */
-function formatDate(published: string): string {
-  const date = new Date(`${published}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return fitEscaped(published, 40);
-  return DATE_FORMAT.format(date);
 }
 
 function idList(label: string, ids: ReadonlyArray<string>): string[] {

@@ -153,7 +153,7 @@ describe('/sources add', () => {
     );
     const shown = shownText(answer.message);
     expect(shown).toContain('$210 million');
-    expect(shown).toContain(`📰 The Harbor Ledger · [${TITLE}](${url}) · 5 Mar 2024 · ¶2`);
+    expect(shown).toContain(`📰 The Harbor Ledger · [${TITLE}](${url}) · 5 March 2024 · ¶2`);
 
     const listed = shownText((await replyOf(harness.fake, sources('list'))).message);
     expect(listed).toContain('📰 Sources (2)');
