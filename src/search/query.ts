@@ -239,10 +239,20 @@ function addSearchTerms(
 }
 
 /** A term is known when a passage or an article's title or publisher has it. */
-export function isKnown(index: SearchIndex, term: string): boolean {
-  if (index.vocabulary.has(term)) return true;
-  for (const terms of index.articleTerms.values()) if (terms.has(term)) return true;
-  return false;
+function isKnown(index: SearchIndex, term: string): boolean {
+  return index.vocabulary.has(term) || headerTerms(index).has(term);
+}
+
+const headerTermsOfIndex = new WeakMap<SearchIndex, ReadonlySet<string>>();
+
+/** Every article's title and publisher terms in one set, made once per index (a question asks many times). */
+function headerTerms(index: SearchIndex): ReadonlySet<string> {
+  let terms = headerTermsOfIndex.get(index);
+  if (!terms) {
+    terms = new Set([...index.articleTerms.values()].flatMap((set) => [...set]));
+    headerTermsOfIndex.set(index, terms);
+  }
+  return terms;
 }
 
 function inverseFrequency(index: SearchIndex, term: string): number {

@@ -11,8 +11,6 @@ export interface RankedPassage {
   coverage: number;
   /** The query concepts the passage matches, by position in `query.concepts`. */
   matched: number[];
-  /** Names the question asks about that the passage does not mention, by position. */
-  missedNames: number[];
 }
 
 /** Options for {@link rankPassages}. */
@@ -114,13 +112,14 @@ export function rankPassages(
       // MiniSearch multiplies by the number of query terms matched; synonyms
       // would count twice, so that factor is replaced by concept coverage.
       const relevance = result.score / Math.max(1, result.terms.length);
-      const missedNames = query.concepts.flatMap((concept, position) =>
-        concept.entity && concept.status !== 'noise' && !strength.has(position) ? [position] : [],
+      const missedNames = query.concepts.filter(
+        (concept, position) =>
+          concept.entity && concept.status !== 'noise' && !strength.has(position),
       );
       const score =
         relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames.length;
       const matched = [...strength.keys()].sort((a, b) => a - b);
-      return { passage, score, coverage, matched, missedNames };
+      return { passage, score, coverage, matched };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
 }
