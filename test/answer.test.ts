@@ -97,10 +97,14 @@ describe('abstention', () => {
   });
 
   it('offers did-you-mean for a close misspelling', () => {
-    const result = answer(index, 'what about the sancions');
-    expect(
-      result.answered || result.suggestions?.some((s) => s.includes('sanctions')),
-    ).toBeTruthy();
+    // A short name one letter off is not corrected silently; it is offered.
+    const result = answer(index, 'who is Rubia');
+    expect(result.answered).toBe(false);
+    expect(result.suggestions).toContain('who is Rubio');
+    // A longer word that is no English word is corrected, and says so.
+    expect(answer(index, 'what about the sancions').corrections).toEqual([
+      { from: 'sancions', to: 'sanctions' },
+    ]);
   });
 });
 
