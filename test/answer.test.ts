@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answer, MAX_QUESTION_LENGTH, searchPassages } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
+import { splitParagraphs } from '../src/corpus/split.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 
 let index: SearchIndex;
@@ -104,6 +105,48 @@ describe('abstention', () => {
     // A longer word that is no English word is corrected, and says so.
     expect(answer(index, 'what about the sancions').corrections).toEqual([
       { from: 'sancions', to: 'sanctions' },
+    ]);
+  });
+});
+
+describe('abstention on a made-up article', () => {
+  // Invented text, so that the mechanisms are tested, not this corpus's words.
+  const mining = buildIndex([
+    {
+      id: 'mining',
+      title: 'Coal talks in Lisbon',
+      titleDerived: false,
+      publisher: 'Daily News',
+      published: null,
+      url: null,
+      paragraphs: splitParagraphs(
+        'Maria Lopez signed the bituminous coal agreement in Lisbon in 2024.\n\n' +
+          'The miners said the price of coal had doubled in three years.',
+      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
+    },
+  ]);
+
+  it('does not let a number stand in for a word the question asks about', () => {
+    // The passage holds a number, which "how old" asks for, but nothing about age.
+    expect(answer(mining, 'how old is Maria Lopez').answered).toBe(false);
+    expect(
+      answer(mining, 'when did Maria Lopez sign the agreement').results[0]?.source.paragraph,
+    ).toBe(1);
+  });
+
+  it('reads a short English word as a word, and a short unknown one as chat shorthand', () => {
+    // "old" is what is asked; the publisher "Daily News" holds only its opposite, which is no synonym.
+    expect(answer(mining, 'how old r the miners').answered).toBe(false);
+    expect(
+      answer(mining, 'wat did the miners say abt the price').results[0]?.source.paragraph,
+    ).toBe(2);
+  });
+
+  it('corrects two letters only in a long word', () => {
+    // "bitcoin" is two edits from "bitumin(ous)": a different word, not a typo.
+    expect(answer(mining, 'bitcoin price').corrections).toBeUndefined();
+    expect(answer(mining, 'bituminuos coal').corrections).toEqual([
+      { from: 'bituminuos', to: 'bituminous' },
     ]);
   });
 });

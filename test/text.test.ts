@@ -100,6 +100,8 @@ describe('synonyms', () => {
     expect(wordnet.kind('china')).toBe('proper');
     expect(wordnet.kind('weather')).toBe('common');
     expect(wordnet.kind('qwertyuiop')).toBe('unknown');
+    expect(wordnet.kind('genuinely')).toBe('adverb');
+    expect(wordnet.synonyms('forever')).toContain('eternally');
     wordnet.close();
   });
 });

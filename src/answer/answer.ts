@@ -94,7 +94,7 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   if (unanswerable) return unanswerable;
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
-  if (best && best.coverage < MIN_COVERAGE) return explainWeakMatch(query, best);
+  if (best && best.support < MIN_COVERAGE) return explainWeakMatch(query, best);
   // Passages that cover much less of the question than the best one are noise, not further answers.
   const relevant = ranked.filter(
     (passage) => passage.coverage >= (best?.coverage ?? 0) * RELATED_COVERAGE,
@@ -158,7 +158,7 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
   const missing = query.concepts.filter(
     (concept) =>
       concept.status === 'missing' &&
-      (concept.entity || (concept === focus && concept.searchTerms.size === 0)),
+      (concept.entity || (concept === focus && !concept.paraphrased)),
   );
   const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
   const base = { question: query.text, answered: false, results: [], total: 0 };
@@ -182,12 +182,17 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
 }
 
 /**
- * What a "what/which …" or "how many …" question asks about: its first word
- * that counts ("What is the *population* of Istanbul?"). When the articles
- * have no word for it at all, no passage can answer, whatever else matches.
+ * What a "what/which …" or "how many/old/tall …" question asks about: its
+ * first word that counts ("What is the *population* of Istanbul?", "How
+ * *old* is he?"). When the articles have neither it nor a synonym of it, no
+ * passage can answer, whatever else matches.
  */
 function questionFocus(query: AnalyzedQuery): Concept | undefined {
-  if (!/^\s*(what|which|how (many|much))\b/i.test(query.text)) return undefined;
+  const how = /^\s*how\s+([\p{L}]+)/iu.exec(query.text)?.[1]?.toLowerCase();
+  if (how && how !== 'many' && how !== 'much') {
+    return query.concepts.find((concept) => concept.original.toLowerCase() === how);
+  }
+  if (!/^\s*(what|which|how)\b/i.test(query.text)) return undefined;
   return query.concepts.find((concept) => concept.status !== 'noise');
 }
 

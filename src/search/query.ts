@@ -1,8 +1,9 @@
 import { cleanInput } from '../text/normalize.ts';
 import { isStopWord } from '../text/stopwords.ts';
-import type { Synonyms } from '../text/synonyms.ts';
+import type { Synonym, Synonyms } from '../text/synonyms.ts';
 import { toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
+import type { WordKind } from '../text/wordnet.ts';
 import { type AnswerType, expectedAnswerType, isQuestionPhraseWord } from './answer-type.ts';
 import type { SearchIndex } from './build.ts';
 
@@ -22,6 +23,8 @@ export const ENTITY_WEIGHT = 2;
 const NAME_CAPITALIZATION = 0.6;
 /** How much a missing common word weighs when WordNet relates it to words the articles use. */
 const PARAPHRASE_DISCOUNT = 0.5;
+/** How much a missing adverb weighs next to a missing word that names something. */
+const MODIFIER_WEIGHT = 0.25;
 /** Questions use at most this many distinct words; more is not a question but a paste. */
 export const MAX_QUERY_CONCEPTS = 32;
 
@@ -49,6 +52,10 @@ export interface Concept {
   entity: boolean;
   /** Nearby spellings of a missing word, for "did you mean". */
   nearMisses: string[];
+  /** True for an adverb ("genuinely", "currently"): it colours what is asked more than it names it. */
+  modifier: boolean;
+  /** True when WordNet has a synonym of the word that the articles use: it may be a paraphrase. */
+  paraphrased: boolean;
 }
 
 /** A question turned into concepts, ready to search. */
@@ -86,27 +93,26 @@ export function analyzeQuery(
   for (const concept of concepts) {
     if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length);
     if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
+    if (concept.status === 'missing' && concept.modifier) concept.weight *= MODIFIER_WEIGHT;
   }
   for (const concept of concepts) {
     if (concept.status === 'noise' || (concept.status === 'missing' && concept.entity)) continue;
     const missing = concept.status === 'missing';
     const weight = concept.weight;
     const word = concept.original.toLowerCase();
-    for (const [found, weight] of [
-      [synonyms.wordnet(word), WORDNET_WEIGHT],
-      [synonyms.related(word), RELATED_WEIGHT],
-    ] as const) {
-      for (const synonym of found) {
-        if (synonym.terms.every((term) => isKnown(index, term))) {
-          addSearchTerms(index, concept, synonym.terms, weight / synonym.terms.length);
-        }
-      }
+    const known = (synonym: Synonym) => synonym.terms.every((term) => isKnown(index, term));
+    const synonymsKnown = synonyms.wordnet(word).filter(known);
+    for (const synonym of synonymsKnown) {
+      addSearchTerms(index, concept, synonym.terms, WORDNET_WEIGHT / synonym.terms.length);
+    }
+    for (const form of synonyms.related(word).filter(known)) {
+      addSearchTerms(index, concept, form.terms, RELATED_WEIGHT / form.terms.length);
     }
     // A common word the articles lack may be a paraphrase: it still counts
-    // against a passage that does not cover it, but less when WordNet knows a
-    // word the articles use for it.
-    if (missing)
-      concept.weight = concept.searchTerms.size > 0 ? weight * PARAPHRASE_DISCOUNT : weight;
+    // against a passage that does not cover it, but less when WordNet has a
+    // synonym of it the articles use (a derived form or an opposite is no paraphrase).
+    concept.paraphrased = synonymsKnown.length > 0;
+    if (missing) concept.weight = concept.paraphrased ? weight * PARAPHRASE_DISCOUNT : weight;
   }
   return { text, concepts, expects: expectedAnswerType(text) };
 }
@@ -160,6 +166,8 @@ function toConcept(
     weight: 0,
     entity: typedAsName,
     nearMisses: [],
+    modifier: false,
+    paraphrased: false,
   };
   if (isKnown(index, term)) {
     addSearchTerms(index, concept, [term], 1);
@@ -185,7 +193,8 @@ function toConcept(
     return concept;
   }
   concept.nearMisses = close.near;
-  concept.status = isNoise(token) ? 'noise' : 'missing';
+  concept.status = isShorthand(token, kind) ? 'noise' : 'missing';
+  concept.modifier = kind === 'adverb';
   // An unknown word is a name when WordNet knows it as one, or not at all (Erdogan, Macron).
   concept.entity ||= kind === 'proper' || (kind === 'unknown' && token.word.length >= 5);
   return concept;
@@ -261,7 +270,7 @@ function inverseFrequency(index: SearchIndex, term: string): number {
 }
 
 /**
- * Typo tolerance. A word of 5+ letters whose term is one edit away (7+ letters: two edits)
+ * Typo tolerance. A word of 5+ letters whose term is one edit away (8+ letters: two edits)
  * from a vocabulary term is corrected silently; other close
  * terms are offered as "did you mean".
  */
@@ -271,7 +280,7 @@ function closestTerms(
   term: string,
 ): { exact: string | null; near: string[] } {
   if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
-  const silentDistance = word.length >= 7 ? 2 : word.length >= 5 ? 1 : 0;
+  const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
   const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
     .map(([candidate, [info, distance]]) => ({ candidate, info, distance }))
     .sort((a, b) => a.distance - b.distance || b.info.passages - a.info.passages);
@@ -284,7 +293,11 @@ function closestTerms(
   return { exact, near };
 }
 
-/** Short lower-case words the articles do not know are chat shorthand ("abt", "u", "wat"). */
-function isNoise(token: Token): boolean {
-  return token.word.length <= 3 && !token.acronym && !/^\d/.test(token.word);
+/**
+ * Chat shorthand the articles do not know ("u", "abt", "wat"): one or two
+ * letters, or three that are no English word ("old" is one).
+ */
+function isShorthand(token: Token, kind: WordKind): boolean {
+  if (token.acronym || /^\d/.test(token.word)) return false;
+  return token.word.length <= 2 || (token.word.length === 3 && kind === 'unknown');
 }

@@ -9,6 +9,11 @@ export interface RankedPassage {
   score: number;
   /** Share of the question's weight the passage covers, from 0 to 1 (see {@link rankPassages}). */
   coverage: number;
+  /**
+   * Share of the question's words the passage covers, counting the kind of
+   * answer asked for only against it: whether the passage answers at all.
+   */
+  support: number;
   /** The query concepts the passage matches, by position in `query.concepts`. */
   matched: number[];
 }
@@ -102,13 +107,16 @@ export function rankPassages(
       }
       const header = index.articleTerms.get(passage.article.id);
       let covered = 0;
-      if (query.expects && holdsAnswerType(passage.text, query.expects)) covered += typeWeight;
       query.concepts.forEach((concept, position) => {
         const matchedHere = strength.get(position);
         if (matchedHere) covered += concept.weight * matchedHere;
-        else if (header && hasAny(header, concept)) covered += concept.weight * HEADER_MATCH_WEIGHT;
+        else if (header)
+          covered += concept.weight * strongestIn(header, concept) * HEADER_MATCH_WEIGHT;
       });
-      const coverage = totalWeight > 0 ? covered / totalWeight : 0;
+      const holdsType = query.expects !== null && holdsAnswerType(passage.text, query.expects);
+      const coverage = totalWeight > 0 ? (covered + (holdsType ? typeWeight : 0)) / totalWeight : 0;
+      // Holding a number or a name is common; it ranks a passage but never makes up for a word it lacks.
+      const support = totalWeight > 0 ? covered / (totalWeight - (holdsType ? typeWeight : 0)) : 0;
       // MiniSearch multiplies by the number of query terms matched; synonyms
       // would count twice, so that factor is replaced by concept coverage.
       const relevance = result.score / Math.max(1, result.terms.length);
@@ -119,7 +127,7 @@ export function rankPassages(
       const score =
         relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames.length;
       const matched = [...strength.keys()].sort((a, b) => a - b);
-      return { passage, score, coverage, matched };
+      return { passage, score, coverage, support, matched };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
 }
@@ -154,7 +162,11 @@ function passageTerms(passage: Passage): ReadonlySet<string> {
   return terms;
 }
 
-function hasAny(terms: ReadonlySet<string>, concept: Concept): boolean {
-  for (const term of concept.searchTerms.keys()) if (terms.has(term)) return true;
-  return false;
+/** How strongly a set of terms matches a concept: the weight of its strongest search term there, or 0. */
+function strongestIn(terms: ReadonlySet<string>, concept: Concept): number {
+  let strongest = 0;
+  for (const [term, weight] of concept.searchTerms) {
+    if (weight > strongest && terms.has(term)) strongest = weight;
+  }
+  return strongest;
 }

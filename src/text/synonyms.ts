@@ -1,6 +1,6 @@
 import { SYNONYM_GROUPS } from './synonym-groups.ts';
 import { indexTerms, toTerm } from './terms.ts';
-import { WordNet } from './wordnet.ts';
+import { type WordKind, WordNet } from './wordnet.ts';
 
 /** Where a synonym came from; curated groups are trusted more than WordNet. */
 export type SynonymSource = 'curated' | 'wordnet';
@@ -88,7 +88,7 @@ export class Synonyms {
    * @example
    * new Synonyms().wordKind('china') // => 'proper'
    */
-  wordKind(word: string): 'proper' | 'common' | 'unknown' {
+  wordKind(word: string): WordKind {
     return this.#wordnet.kind(word);
   }
 

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /** Parts of speech whose synonyms help a question: nouns, verbs, adjectives. */
-const PARTS_OF_SPEECH = ['noun', 'verb', 'adj'] as const;
+const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
+/** How WordNet knows a word (see {@link WordNet.kind}). */
+export type WordKind = 'proper' | 'common' | 'adverb' | 'unknown';
 /** WordNet lists a word's senses most frequent first; rarer senses mostly add noise. */
 const SENSES_PER_WORD = 3;
 /** Derived forms, antonyms and pertainyms ("+", "!", "\\"). */
@@ -51,7 +53,7 @@ export class WordNet {
   readonly #indexes = new Map<string, Buffer>();
   readonly #dataFiles = new Map<string, number>();
   readonly #cache = new Map<string, readonly string[]>();
-  readonly #kinds = new Map<string, 'proper' | 'common' | 'unknown'>();
+  readonly #kinds = new Map<string, WordKind>();
   readonly #buffer = Buffer.alloc(WINDOW);
 
   /**
@@ -90,12 +92,13 @@ export class WordNet {
 
   /**
    * How WordNet knows a word: `proper` when its most frequent noun sense is a
-   * name ("China", "Macron" is `unknown`), `common` otherwise, `unknown` when absent.
+   * name ("China", "Macron" is `unknown`), `adverb` when it is only an adverb
+   * ("genuinely"), `common` otherwise, `unknown` when absent.
    *
    * @example
    * new WordNet().kind('china') // => 'proper'
    */
-  kind(word: string): 'proper' | 'common' | 'unknown' {
+  kind(word: string): WordKind {
     const key = `?${word}`;
     const cached = this.#kinds.get(key);
     if (cached) return cached;
@@ -105,21 +108,22 @@ export class WordNet {
     return kind;
   }
 
-  #readKind(word: string): 'proper' | 'common' | 'unknown' {
-    let known = false;
+  #readKind(word: string): WordKind {
+    let proper = false;
     for (const pos of PARTS_OF_SPEECH) {
       for (const base of baseForms(word)) {
         const offsets = this.#senseOffsets(pos, base);
         if (offsets.length === 0) continue;
-        known = true;
+        if (pos === 'adv') return proper ? 'proper' : 'adverb';
         if (pos !== 'noun') return 'common';
         const first = this.#synsetLemmas(pos, offsets[0] ?? '', false).find(
           (lemma) => lemma.toLowerCase() === base,
         );
         if (!first || first === base) return 'common';
+        proper = true;
       }
     }
-    return known ? 'proper' : 'unknown';
+    return proper ? 'proper' : 'unknown';
   }
 
   /** Closes the WordNet data files and drops the loaded indexes. */
