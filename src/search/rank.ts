@@ -32,8 +32,6 @@ const ANSWER_TYPE_WEIGHT = 1.5;
 const COVERAGE_EXPONENT = 2;
 /** How much a name the passage only refers to (see `names.ts`) counts, next to one it spells out. */
 const CONTEXT_WEIGHT = 0.7;
-/** A passage that leaves out a name the question asks about is about something else. */
-const MISSED_NAME_FACTOR = 1;
 /** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
 const COMMON_SHARE = 0.02;
 /** In a small corpus every term is looked up: no term is in more passages than this. */
@@ -120,12 +118,7 @@ export function rankPassages(
       // MiniSearch multiplies by the number of query terms matched; synonyms
       // would count twice, so that factor is replaced by concept coverage.
       const relevance = result.score / Math.max(1, result.terms.length);
-      const missedNames = query.concepts.filter(
-        (concept, position) =>
-          concept.entity && concept.status !== 'noise' && !strength.has(position),
-      );
-      const score =
-        relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames.length;
+      const score = relevance * coverage ** COVERAGE_EXPONENT;
       const matched = [...strength.keys()].sort((a, b) => a - b);
       return { passage, score, coverage, support, matched };
     })

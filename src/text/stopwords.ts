@@ -22,6 +22,7 @@ despite except inside outside since unless whereas whenever wherever whoever wha
 const QUESTION_WORDS = `tell explain describe show give list summarize summarise know knew
 happen happened happening anything something everything thing things stuff
 kind sort type much many way ways exactly actually really basically
+think thinks believe believes feel feels reckon reckons opinion
 please pls plz thanks thank thx ty question questions answer wonder wondering curious
 someone somebody anyone anybody people guys guy folks everyone`;
 
