@@ -121,7 +121,8 @@ describe('abstention on a made-up article', () => {
       url: null,
       paragraphs: splitParagraphs(
         'Maria Lopez signed the bituminous coal agreement in Lisbon in 2024.\n\n' +
-          'The miners said the price of coal had doubled in three years.',
+          'The miners said the price of coal had doubled in three years.\n\n' +
+          'It was an important day for the union, its leader Ana Silva said.',
       ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
     },
   ]);
@@ -132,6 +133,15 @@ describe('abstention on a made-up article', () => {
     expect(
       answer(mining, 'when did Maria Lopez sign the agreement').results[0]?.source.paragraph,
     ).toBe(1);
+  });
+
+  it('abstains when the passages that match hold no answer of the kind asked for', () => {
+    // "an important day" names no time; "in three years" does.
+    expect(answer(mining, 'when did the union leader speak')).toMatchObject({
+      answered: false,
+      reason: 'The passages that match do not say when.',
+    });
+    expect(answer(mining, 'when did the coal price double').results[0]?.source.paragraph).toBe(2);
   });
 
   it('reads a short English word as a word, and a short unknown one as chat shorthand', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectedAnswerType, holdsAnswerType } from '../src/search/answer-type.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';
 import { americanize, foldTransliteration } from '../src/text/spelling.ts';
 import { isStopWord } from '../src/text/stopwords.ts';
@@ -112,5 +113,32 @@ describe('chat markup', () => {
       'who led it ?',
     );
     expect(cleanInput('@everyone who led it')).toBe('@everyone who led it');
+  });
+});
+
+describe('answer types', () => {
+  it.each([
+    ['How many prisoners were swapped?', 'number'],
+    ['how old is he', 'number'],
+    ['When will they meet?', 'time'],
+    ['how long did the talks last', 'time'],
+    ['Who led the delegation?', 'person'],
+    ['Where were the talks held?', 'place'],
+    ['What did they agree?', null],
+  ])('%s asks for %s', (question, type) => {
+    expect(expectedAnswerType(question)).toBe(type);
+  });
+
+  it.each([
+    ['They met in 2022.', 'time', true],
+    ['The talks lasted less than two hours.', 'time', true],
+    ['No date has been set.', 'time', true],
+    ['It was an important day for peace.', 'time', false],
+    ['Both sides agreed to swap 1,000 prisoners.', 'number', true],
+    ['Hakan Fidan shared a picture.', 'person', true],
+    ['he declined a challenge from the president', 'person', false],
+    ['The meeting in Istanbul was short.', 'place', true],
+  ] as const)('%s holds a %s: %s', (passage, type, holds) => {
+    expect(holdsAnswerType(passage, type)).toBe(holds);
   });
 });

@@ -1,4 +1,5 @@
 import { splitSentences } from '../corpus/split.ts';
+import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
 import { type AnalyzedQuery, analyzeQuery, type Concept } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
@@ -95,6 +96,10 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
   if (best && best.support < MIN_COVERAGE) return explainWeakMatch(query, best);
+  // "Who" is often answered by a group ("European leaders"), which no pattern tells from other words.
+  if (best && query.expects && query.expects !== 'person' && !best.holdsType) {
+    return explainMissingType(query, query.expects);
+  }
   // Passages that cover much less of the question than the best one are noise, not further answers.
   const relevant = ranked.filter(
     (passage) => passage.coverage >= (best?.coverage ?? 0) * RELATED_COVERAGE,
@@ -211,6 +216,24 @@ function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
     answered: false,
     reason: `No passage answers that: none covers ${list} together with the rest of the question.`,
     ...(suggestions.length > 0 ? { suggestions } : {}),
+    results: [],
+    total: 0,
+  };
+}
+
+/** What each kind of answer is called when no passage gives one. */
+const ANSWER_TYPE_QUESTION: Readonly<Record<Exclude<AnswerType, 'person'>, string>> = {
+  place: 'where',
+  number: 'how many or how much',
+  time: 'when',
+};
+
+/** The passages match the question's words, but none holds the kind of answer it asks for. */
+function explainMissingType(query: AnalyzedQuery, expects: Exclude<AnswerType, 'person'>): Answer {
+  return {
+    question: query.text,
+    answered: false,
+    reason: `The passages that match do not say ${ANSWER_TYPE_QUESTION[expects]}.`,
     results: [],
     total: 0,
   };

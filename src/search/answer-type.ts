@@ -15,15 +15,20 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
 const MONTHS_AND_DAYS =
   'January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
 
+const NUMBER_WORDS =
+  'one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?';
+const QUANTITY = `(?:\\d+|a|an|${NUMBER_WORDS}|few|several|last|next|this|past|coming|previous)`;
+const TIME_UNIT = '(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)';
+
 const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
-  number:
-    /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b/i,
+  number: new RegExp(`\\d|\\b(${NUMBER_WORDS})\\b`, 'i'),
+  // A unit of time counts only with a number or a "last/next" before it: "an important day" is no time.
   time: new RegExp(
-    `\\b(${MONTHS_AND_DAYS}|today|yesterday|tomorrow|tonight|weeks?|months?|years?|hours?|minutes?|days?|soon|until|ago|date|\\d{4})\\b`,
+    `\\b(${MONTHS_AND_DAYS}|today|yesterday|tomorrow|tonight|soon|ago|date|\\d{4}|${QUANTITY}[ -]${TIME_UNIT})\\b`,
     'i',
   ),
   person:
-    /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
+    /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=^|[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
   place: new RegExp(
     `\\b(in|at|to|from|near) (the )?(?!(?:${MONTHS_AND_DAYS})\\b)\\p{Lu}\\p{Ll}+`,
     'u',

@@ -14,6 +14,8 @@ export interface RankedPassage {
    * answer asked for only against it: whether the passage answers at all.
    */
   support: number;
+  /** Whether the passage holds the kind of answer the question asks for (false when it asks for none). */
+  holdsType: boolean;
   /** The query concepts the passage matches, by position in `query.concepts`. */
   matched: number[];
 }
@@ -120,7 +122,7 @@ export function rankPassages(
       const relevance = result.score / Math.max(1, result.terms.length);
       const score = relevance * coverage ** COVERAGE_EXPONENT;
       const matched = [...strength.keys()].sort((a, b) => a - b);
-      return { passage, score, coverage, support, matched };
+      return { passage, score, coverage, support, holdsType, matched };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
 }
