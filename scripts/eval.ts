@@ -1,5 +1,5 @@
 /**
- * Answer quality on the dev question set (`test/eval/questions.json`):
+ * Answer quality on the question sets in `test/eval/` (see {@link QUESTION_SETS}):
  * hit@1, hit@3, MRR@5 and abstention rates, on the seed corpus alone and with
  * the seed article among the State of the Union addresses as distractors.
  *
@@ -136,18 +136,40 @@ function rawBaseline(articles: Article[], set: QuestionSet) {
   return { hitAt1: hit1 / set.answerable.length, hitAt3: hit3 / set.answerable.length, empty };
 }
 
+/**
+ * The question sets: `questions.json`, the dev set the ranking was tuned on,
+ * and `validation.json`, written afterwards by someone who saw only the
+ * article, never the code, to show how the tuning carries over.
+ */
+const QUESTION_SETS = [
+  ['dev', 'questions.json'],
+  ['validation', 'validation.json'],
+] as const;
+
 async function main() {
   const args = process.argv.slice(2);
-  const set = JSON.parse(
-    readFileSync(new URL('../test/eval/questions.json', import.meta.url), 'utf8'),
-  ) as QuestionSet;
   const seeds = (await loadCorpus(process.env.SEEDS_DIR ?? 'seeds')).articles;
-  const corpora: Array<[string, Article[]]> = [
-    ['seed corpus', seeds],
-    ['seed + State of the Union distractors', [...seeds, ...loadSotuArticles()]],
-  ];
-  const results = corpora.map(([name, articles]) => evaluate(buildIndex(articles), set, name));
-  if (args.includes('--json'))
+  const corpora = [
+    { name: 'seed corpus', articles: seeds },
+    { name: 'seed + State of the Union distractors', articles: [...seeds, ...loadSotuArticles()] },
+  ].map((corpus) => ({ ...corpus, index: buildIndex(corpus.articles) }));
+  const results: EvalFigures[] = [];
+  for (const [setName, file] of QUESTION_SETS) {
+    const set = JSON.parse(
+      readFileSync(new URL(`../test/eval/${file}`, import.meta.url), 'utf8'),
+    ) as QuestionSet;
+    for (const { name, index, articles } of corpora) {
+      const figures = evaluate(index, set, `${setName} set (${file}), ${name}`);
+      results.push(figures);
+      if (args.includes('--json')) continue;
+      printFigures(figures, args.includes('--verbose'));
+      const raw = rawBaseline(articles, set);
+      console.log(
+        `  raw MiniSearch, default options: hit@1 ${raw.hitAt1.toFixed(3)}   hit@3 ${raw.hitAt3.toFixed(3)}   returns nothing for ${raw.empty} of ${set.unanswerable.length} unanswerable`,
+      );
+    }
+  }
+  if (args.includes('--json')) {
     console.log(
       JSON.stringify(
         results.map(({ misses, ...figures }) => figures),
@@ -155,14 +177,6 @@ async function main() {
         2,
       ),
     );
-  else {
-    for (const figures of results) printFigures(figures, args.includes('--verbose'));
-    for (const [name, articles] of corpora) {
-      const raw = rawBaseline(articles, set);
-      console.log(
-        `raw MiniSearch, default options, on ${name}: hit@1 ${raw.hitAt1.toFixed(3)}   hit@3 ${raw.hitAt3.toFixed(3)}   returns nothing for ${raw.empty} of ${set.unanswerable.length} unanswerable`,
-      );
-    }
   }
 }
 

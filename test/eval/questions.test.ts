@@ -30,14 +30,15 @@ const BOILERPLATE = new Set([5, 8, 9, 10, 16, 17, 18, 24, 30, 34]);
 
 const here = import.meta.dirname;
 const repoRoot = join(here, '..', '..');
-const set = JSON.parse(readFileSync(join(here, 'questions.json'), 'utf8')) as QuestionSet;
-const seedPath = join(repoRoot, 'seeds', `${set.article}.txt`);
 // Paragraph N = line N (1-based); a trailing newline does not add a paragraph.
-const seedLines = readFileSync(seedPath, 'utf8')
+const seedLines = readFileSync(join(repoRoot, 'seeds', '000_54ae5372d3de91ff.txt'), 'utf8')
   .replace(/\r?\n$/, '')
   .split(/\r?\n/);
 
-describe('eval question set', () => {
+// The dev set and the validation set (see scripts/eval.ts) obey the same rules.
+describe.each(['questions.json', 'validation.json'])('eval question set %s', (file) => {
+  const set = JSON.parse(readFileSync(join(here, file), 'utf8')) as QuestionSet;
+
   it('targets the Istanbul talks seed article', () => {
     expect(set.article).toBe('000_54ae5372d3de91ff');
     expect(seedLines.length).toBe(38);
