@@ -144,6 +144,13 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'when did the coal price double').results[0]?.source.paragraph).toBe(2);
   });
 
+  it('answers a weakly covered question only when one passage clearly leads', () => {
+    // Both cover a third of the question, but only "Lisbon" points at one passage;
+    // "coal" is in two passages alike.
+    expect(answer(mining, 'lisbon glamorous festivities').results[0]?.source.paragraph).toBe(1);
+    expect(answer(mining, 'coal festivities').answered).toBe(false);
+  });
+
   it('reads a short English word as a word, and a short unknown one as chat shorthand', () => {
     // "old" is what is asked; the publisher "Daily News" holds only its opposite, which is no synonym.
     expect(answer(mining, 'how old r the miners').answered).toBe(false);
@@ -152,7 +159,10 @@ describe('abstention on a made-up article', () => {
     ).toBe(2);
   });
 
-  it('corrects two letters only in a long word', () => {
+  it('corrects two swapped letters, and two other edits only in a long word', () => {
+    expect(answer(mining, 'what did Maria Lpoez sign').corrections).toEqual([
+      { from: 'Lpoez', to: 'Lopez' },
+    ]);
     // "bitcoin" is two edits from "bitumin(ous)": a different word, not a typo.
     expect(answer(mining, 'bitcoin price').corrections).toBeUndefined();
     expect(answer(mining, 'bituminuos coal').corrections).toEqual([

@@ -10,10 +10,23 @@ import { indexTerms } from '../text/terms.ts';
 /** Longest question accepted, in characters; longer input is refused with a message, not cut. */
 export const MAX_QUESTION_LENGTH = 500;
 /**
- * The least share of a question's weight (see `rankPassages`) the best passage
- * must cover for the bot to answer; below it, the bot says what is missing.
+ * The share of a question's weight (see `rankPassages`) the best passage must
+ * cover for the bot to answer outright; below it, down to
+ * {@link MIN_LEADING_COVERAGE}, only when that passage clearly leads.
  */
 export const MIN_COVERAGE = 0.45;
+/**
+ * A passage that covers less than {@link MIN_COVERAGE}, but at least this
+ * much, still answers when it clearly leads the next one (see {@link CLEAR_LEAD}).
+ */
+export const MIN_LEADING_COVERAGE = 0.3;
+/**
+ * How many times the next passage's score the best one needs to clearly lead.
+ * When several passages match a question equally weakly, they share only its
+ * topic words; when one stands out, the question is about that one, even in
+ * other words than the article's.
+ */
+const CLEAR_LEAD = 1.35;
 /** Further passages are listed while they cover at least this share of what the best one covers. */
 const RELATED_COVERAGE = 0.5;
 /** Made once: building an Intl formatter costs more than an answer. */
@@ -95,7 +108,7 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   if (unanswerable) return unanswerable;
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
-  if (best && best.support < MIN_COVERAGE) return explainWeakMatch(query, best);
+  if (best && !supportsAnswer(best, ranked[1])) return explainWeakMatch(query, best);
   // "Who" is often answered by a group ("European leaders"), which no pattern tells from other words.
   if (best && query.expects && query.expects !== 'person' && !best.holdsType) {
     return explainMissingType(query, query.expects);
@@ -199,6 +212,12 @@ function questionFocus(query: AnalyzedQuery): Concept | undefined {
   }
   if (!/^\s*(what|which|how)\b/i.test(query.text)) return undefined;
   return query.concepts.find((concept) => concept.status !== 'noise');
+}
+
+/** Whether the best passage covers enough of the question to answer it (see {@link MIN_COVERAGE}). */
+function supportsAnswer(best: RankedPassage, next: RankedPassage | undefined): boolean {
+  if (best.support >= MIN_COVERAGE) return true;
+  return best.support >= MIN_LEADING_COVERAGE && (!next || best.score >= CLEAR_LEAD * next.score);
 }
 
 /** The best passage covers too little of the question: say which words nothing matched. */

@@ -271,8 +271,9 @@ function inverseFrequency(index: SearchIndex, term: string): number {
 
 /**
  * Typo tolerance. A word of 5+ letters whose term is one edit away (8+ letters: two edits)
- * from a vocabulary term is corrected silently; other close
- * terms are offered as "did you mean".
+ * from a vocabulary term is corrected silently, and so is a word of 4+ letters with two
+ * neighbouring letters swapped ("Kier" for "Keir"); other close terms are offered as
+ * "did you mean".
  */
 function closestTerms(
   index: SearchIndex,
@@ -282,15 +283,33 @@ function closestTerms(
   if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
   const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
   const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
-    .map(([candidate, [info, distance]]) => ({ candidate, info, distance }))
+    .map(([candidate, [info, edits]]) => ({
+      candidate,
+      info,
+      // A swap of neighbours is one slip of the fingers, though it takes two edits.
+      distance: isSwap(term, candidate) ? 1 : edits,
+      swapped: isSwap(term, candidate),
+    }))
     .sort((a, b) => a.distance - b.distance || b.info.passages - a.info.passages);
   const best = candidates[0];
-  const exact = best && best.distance <= silentDistance ? best.candidate : null;
+  const exact = best && (best.distance <= silentDistance || best.swapped) ? best.candidate : null;
   const near = candidates
     .filter(({ distance }) => distance <= Math.max(1, Math.floor(word.length / 4)))
     .slice(0, 3)
     .map(({ info }) => info.word);
   return { exact, near };
+}
+
+/** Whether two strings differ only by two neighbouring characters swapped ("kier", "keir"). */
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const first = [...a].findIndex((char, i) => char !== b[i]);
+  return (
+    first >= 0 &&
+    a[first] === b[first + 1] &&
+    a[first + 1] === b[first] &&
+    a.slice(first + 2) === b.slice(first + 2)
+  );
 }
 
 /**
