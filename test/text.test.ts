@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectedAnswerType, holdsAnswerType } from '../src/search/answer-type.ts';
+import {
+  expectedAnswerType,
+  holdsAnswerType,
+  isQuestionPhraseWord,
+} from '../src/search/answer-type.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';
 import { americanize, foldTransliteration } from '../src/text/spelling.ts';
 import { isStopWord } from '../src/text/stopwords.ts';
@@ -141,4 +145,16 @@ describe('answer types', () => {
   ] as const)('%s holds a %s: %s', (passage, type, holds) => {
     expect(holdsAnswerType(passage, type)).toBe(holds);
   });
+
+  it.each([
+    ['how', 'long', 'did', true],
+    ['month', 'long', 'truce', false],
+    [undefined, 'show', 'me', true],
+    ['putin', 'show', 'up', false],
+  ] as const)(
+    'after %s, %s before %s only frames the question: %s',
+    (previous, word, next, frames) => {
+      expect(isQuestionPhraseWord(previous, word, next)).toBe(frames);
+    },
+  );
 });

@@ -60,13 +60,24 @@ export function holdsAnswerType(passage: string, type: AnswerType): boolean {
 /** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
 const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often']);
 
+/** Verbs that, before "me" or "us", ask the bot for something rather than about it ("show me …"). */
+const REQUEST_VERBS = new Set(['show', 'find', 'get', 'fetch', 'bring', 'display']);
+
 /**
- * Whether a word is part of a "how …" question phrase, given the word before it.
+ * Whether a word only frames the question, given its neighbours: the word
+ * after "how" in "how long", or a request verb before "me" ("show me").
  *
  * @example
- * isQuestionPhraseWord('how', 'long') // => true
- * isQuestionPhraseWord('month', 'long') // => false
+ * isQuestionPhraseWord('how', 'long', 'did') // => true
+ * isQuestionPhraseWord('month', 'long', 'truce') // => false
+ * isQuestionPhraseWord(undefined, 'show', 'me') // => true
+ * isQuestionPhraseWord('putin', 'show', 'up') // => false
  */
-export function isQuestionPhraseWord(previous: string | undefined, word: string): boolean {
-  return previous === 'how' && HOW_WORDS.has(word);
+export function isQuestionPhraseWord(
+  previous: string | undefined,
+  word: string,
+  next: string | undefined,
+): boolean {
+  if (previous === 'how' && HOW_WORDS.has(word)) return true;
+  return REQUEST_VERBS.has(word) && (next === 'me' || next === 'us');
 }

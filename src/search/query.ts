@@ -136,7 +136,7 @@ function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
     result.push(token);
   };
   tokens.forEach((token, i) => {
-    if (isQuestionPhraseWord(tokens[i - 1]?.word, token.word)) return;
+    if (isQuestionPhraseWord(tokens[i - 1]?.word, token.word, tokens[i + 1]?.word)) return;
     if (token.parts.length === 0 || isKnown(index, toTerm(token.word))) {
       push(token);
       return;
