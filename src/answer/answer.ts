@@ -10,16 +10,16 @@ import { indexTerms } from '../text/terms.ts';
 /** Longest question accepted, in characters; longer input is refused with a message, not cut. */
 export const MAX_QUESTION_LENGTH = 500;
 /**
- * The share of a question's weight (see `rankPassages`) the best passage must
- * cover for the bot to answer outright; below it, down to
- * {@link MIN_LEADING_COVERAGE}, only when that passage clearly leads.
+ * The share of a question's weight the best passage must cover (its
+ * `support`, see `rankPassages`) for the bot to answer outright; below it,
+ * down to {@link MIN_LEADING_COVERAGE}, only when that passage clearly leads.
  */
-export const MIN_COVERAGE = 0.45;
+const MIN_COVERAGE = 0.45;
 /**
  * A passage that covers less than {@link MIN_COVERAGE}, but at least this
  * much, still answers when it clearly leads the next one (see {@link CLEAR_LEAD}).
  */
-export const MIN_LEADING_COVERAGE = 0.3;
+const MIN_LEADING_COVERAGE = 0.3;
 /**
  * How many times the next passage's score the best one needs to clearly lead.
  * When several passages match a question equally weakly, they share only its
@@ -206,7 +206,7 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
  * passage can answer, whatever else matches.
  */
 function questionFocus(query: AnalyzedQuery): Concept | undefined {
-  const how = /^\s*how\s+([\p{L}]+)/iu.exec(query.text)?.[1]?.toLowerCase();
+  const how = /^\s*how\s+(\p{L}+)/iu.exec(query.text)?.[1]?.toLowerCase();
   if (how && how !== 'many' && how !== 'much') {
     return query.concepts.find((concept) => concept.original.toLowerCase() === how);
   }
