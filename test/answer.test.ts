@@ -122,7 +122,8 @@ describe('abstention on a made-up article', () => {
       paragraphs: splitParagraphs(
         'Maria Lopez signed the bituminous coal agreement in Lisbon in 2024.\n\n' +
           'The miners said the price of coal had doubled in three years.\n\n' +
-          'It was an important day for the union, its leader Ana Silva said.',
+          'It was an important day for the union, its leader Ana Silva said.\n\n' +
+          'Sir Keir Starmer toured the upper tier of the mine.',
       ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
     },
   ]);
@@ -162,6 +163,10 @@ describe('abstention on a made-up article', () => {
   it('corrects two swapped letters, and two other edits only in a long word', () => {
     expect(answer(mining, 'what did Maria Lpoez sign').corrections).toEqual([
       { from: 'Lpoez', to: 'Lopez' },
+    ]);
+    // "tier" is one letter off "Kier" too, but a swap is the likelier slip.
+    expect(answer(mining, 'what did Kier Starmer tour').corrections).toEqual([
+      { from: 'Kier', to: 'Keir' },
     ]);
     // "bitcoin" is two edits from "bitumin(ous)": a different word, not a typo.
     expect(answer(mining, 'bitcoin price').corrections).toBeUndefined();

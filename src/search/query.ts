@@ -290,7 +290,12 @@ function closestTerms(
       distance: isSwap(term, candidate) ? 1 : edits,
       swapped: isSwap(term, candidate),
     }))
-    .sort((a, b) => a.distance - b.distance || b.info.passages - a.info.passages);
+    .sort(
+      (a, b) =>
+        a.distance - b.distance ||
+        Number(b.swapped) - Number(a.swapped) ||
+        b.info.passages - a.info.passages,
+    );
   const best = candidates[0];
   const exact = best && (best.distance <= silentDistance || best.swapped) ? best.candidate : null;
   const near = candidates
