@@ -148,6 +148,7 @@ describe('answer types', () => {
 
   it.each([
     ['how', 'long', 'did', true],
+    ['how', 'come', 'russia', true],
     ['month', 'long', 'truce', false],
     [undefined, 'show', 'me', true],
     ['putin', 'show', 'up', false],

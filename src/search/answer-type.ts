@@ -58,7 +58,7 @@ export function holdsAnswerType(passage: string, type: AnswerType): boolean {
 }
 
 /** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
-const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often']);
+const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often', 'come']);
 
 /** Verbs that, before "me" or "us", ask the bot for something rather than about it ("show me …"). */
 const REQUEST_VERBS = new Set(['show', 'find', 'get', 'fetch', 'bring', 'display']);
