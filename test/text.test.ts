@@ -142,6 +142,9 @@ describe('answer types', () => {
     ['Hakan Fidan shared a picture.', 'person', true],
     ['he declined a challenge from the president', 'person', false],
     ['The meeting in Istanbul was short.', 'place', true],
+    ['They all met in Albania on Friday.', 'place', true],
+    ['A source in the Ukrainian team spoke.', 'place', false],
+    ['It wants an end to Ukraine’s NATO ambitions.', 'place', false],
   ] as const)('%s holds a %s: %s', (passage, type, holds) => {
     expect(holdsAnswerType(passage, type)).toBe(holds);
   });

@@ -20,6 +20,10 @@ const NUMBER_WORDS =
 const QUANTITY = `(?:\\d+|a|an|${NUMBER_WORDS}|few|several|last|next|this|past|coming|previous)`;
 const TIME_UNIT = '(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)';
 
+/** Words that may follow a place name without making it describe them ("in Albania on Friday"). */
+const PLACE_FOLLOWERS =
+  'on|in|at|and|or|but|for|with|to|from|by|of|was|were|is|are|had|has|have|will|would|last|this|that|where|which|who|during|after|before|since|until|earlier|later|ahead';
+
 const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
   number: new RegExp(`\\d|\\b(${NUMBER_WORDS})\\b`, 'i'),
   // A unit of time counts only with a number or a "last/next" before it: "an important day" is no time.
@@ -29,8 +33,10 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
   ),
   person:
     /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=^|[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
+  // "in Istanbul, Turkey", "in Albania on Friday", "at the Dolmabahce Palace" — but not "in the
+  // Ukrainian team" or "to Ukraine's ambitions", where the name only describes the word after it.
   place: new RegExp(
-    `\\b(in|at|to|from|near) (the )?(?!(?:${MONTHS_AND_DAYS})\\b)\\p{Lu}\\p{Ll}+`,
+    `\\b(?:in|at|near|to) (?:the )?(?!(?:${MONTHS_AND_DAYS})\\b)\\p{Lu}[\\p{L}-]*(?![\\p{L}'’-])(?: \\p{Lu}[\\p{L}-]*(?![\\p{L}'’-]))*(?! (?!(?:${PLACE_FOLLOWERS})\\b)\\p{Ll})`,
     'u',
   ),
 };
