@@ -34,6 +34,8 @@ const ANSWER_TYPE_WEIGHT = 1.5;
 const COVERAGE_EXPONENT = 2;
 /** How much a name the passage only refers to (see `names.ts`) counts, next to one it spells out. */
 const CONTEXT_WEIGHT = 0.7;
+/** A passage that leaves out a name the question asks about is likelier about something else. */
+const MISSED_NAME_FACTOR = 0.7;
 /** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
 const COMMON_SHARE = 0.02;
 /** In a small corpus every term is looked up: no term is in more passages than this. */
@@ -120,7 +122,11 @@ export function rankPassages(
       // MiniSearch multiplies by the number of query terms matched; synonyms
       // would count twice, so that factor is replaced by concept coverage.
       const relevance = result.score / Math.max(1, result.terms.length);
-      const score = relevance * coverage ** COVERAGE_EXPONENT;
+      let missedNames = 0;
+      query.concepts.forEach((concept, position) => {
+        if (concept.entity && concept.status !== 'noise' && !strength.has(position)) missedNames++;
+      });
+      const score = relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames;
       const matched = [...strength.keys()].sort((a, b) => a - b);
       return { passage, score, coverage, support, holdsType, matched };
     })
