@@ -145,6 +145,17 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'when did the coal price double').results[0]?.source.paragraph).toBe(2);
   });
 
+  it('reads what a what-question asks about, which is not a verb', () => {
+    // "caused" is in no article, but it asks about the price, not about itself.
+    expect(
+      answer(mining, 'what caused the coal price to double').results[0]?.source.paragraph,
+    ).toBe(2);
+    expect(answer(mining, 'what is the population of Lisbon')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions population.',
+    });
+  });
+
   it('answers a weakly covered question only when one passage clearly leads', () => {
     // Both cover a third of the question, but only "Lisbon" points at one passage;
     // "coal" is in two passages alike.

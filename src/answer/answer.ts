@@ -3,6 +3,7 @@ import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
 import { type AnalyzedQuery, analyzeQuery, type Concept } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
+import { baseForm } from '../text/irregular-verbs.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Synonyms } from '../text/synonyms.ts';
 import { indexTerms } from '../text/terms.ts';
@@ -211,7 +212,14 @@ function questionFocus(query: AnalyzedQuery): Concept | undefined {
     return query.concepts.find((concept) => concept.original.toLowerCase() === how);
   }
   if (!/^\s*(what|which|how)\b/i.test(query.text)) return undefined;
-  return query.concepts.find((concept) => concept.status !== 'noise');
+  const first = query.concepts.find((concept) => concept.status !== 'noise');
+  // "What came out of …", "What caused …": a verb in the past asks about its subject, not itself.
+  return first && isPastVerb(first.original.toLowerCase()) ? undefined : first;
+}
+
+/** Whether a word is a verb's past form: irregular ("came") or regular ("caused", not "need"). */
+function isPastVerb(word: string): boolean {
+  return baseForm(word) !== word || /[^e]ed$/.test(word);
 }
 
 /** Whether the best passage covers enough of the question to answer it (see {@link MIN_COVERAGE}). */
