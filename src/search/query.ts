@@ -283,13 +283,11 @@ function closestTerms(
   if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
   const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
   const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
-    .map(([candidate, [info, edits]]) => ({
-      candidate,
-      info,
+    .map(([candidate, [info, edits]]) => {
       // A swap of neighbours is one slip of the fingers, though it takes two edits.
-      distance: isSwap(term, candidate) ? 1 : edits,
-      swapped: isSwap(term, candidate),
-    }))
+      const swapped = isSwap(term, candidate);
+      return { candidate, info, swapped, distance: swapped ? 1 : edits };
+    })
     .sort(
       (a, b) =>
         a.distance - b.distance ||

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-/** Parts of speech whose synonyms help a question: nouns, verbs, adjectives. */
+/** Parts of speech whose synonyms help a question: nouns, verbs, adjectives, adverbs ("forever" ~ "eternally"). */
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
 /** How WordNet knows a word (see {@link WordNet.kind}). */
 export type WordKind = 'proper' | 'common' | 'adverb' | 'unknown';
