@@ -75,16 +75,21 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
       }
     }
   }
-  return namesPerParagraph.map((names, i) => {
+  // Each paragraph's names with their words and, for a name given in part, the rest of it.
+  const completed = namesPerParagraph.map((names) => {
     const words = new Set<string>();
     for (const name of names) {
       for (const word of name) {
+        words.add(word);
         const fullNames = fullNamesByWord.get(word);
         if (fullNames?.size === 1)
           for (const part of [...fullNames][0]?.split(' ') ?? []) words.add(part);
       }
     }
-    for (const name of namesPerParagraph[i - 1] ?? []) for (const word of name) words.add(word);
+    return words;
+  });
+  return namesPerParagraph.map((names, i) => {
+    const words = new Set([...(completed[i] ?? []), ...(completed[i - 1] ?? [])]);
     for (const name of names) for (const word of name) words.delete(word);
     return [...words].filter((word) => !isStopWord(word)).map(toTerm);
   });

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { contextTerms, namesIn } from '../src/search/names.ts';
+import { toTerm } from '../src/text/terms.ts';
+
+describe('names a paragraph refers to', () => {
+  it('finds names without titles or possessives, and not a sentence’s first word', () => {
+    expect(namesIn('Sir Keir Starmer met Russia’s Vladimir Medinsky. Both spoke.')).toEqual([
+      ['keir', 'starmer'],
+      ['russia'],
+      ['vladimir', 'medinsky'],
+    ]);
+  });
+
+  it('completes a name given in part, and carries the names of the paragraph before', () => {
+    const context = contextTerms([
+      'Sir Keir Starmer spoke in Tirana.',
+      '“No,” said Sir Keir.',
+      '“We will continue to do so,” he added.',
+    ]);
+    expect(context[1]).toContain(toTerm('starmer'));
+    expect(context[1]).not.toContain(toTerm('keir'));
+    // The quote goes on from "Sir Keir": whom it refers to is the whole name.
+    expect(context[2]).toEqual(expect.arrayContaining([toTerm('keir'), toTerm('starmer')]));
+    expect(context[2]).not.toContain(toTerm('tirana'));
+  });
+});
