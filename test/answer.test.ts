@@ -156,6 +156,14 @@ describe('abstention on a made-up article', () => {
     });
   });
 
+  it('needs what someone said to be about what the question asks about', () => {
+    // Ana Silva speaks in paragraph 3, about the union; the miners are in paragraph 2.
+    expect(
+      answer(mining, 'what did Ana Silva say about the union').results[0]?.source.paragraph,
+    ).toBe(3);
+    expect(answer(mining, 'what did Ana Silva say about the miners').answered).toBe(false);
+  });
+
   it('answers a weakly covered question only when one passage clearly leads', () => {
     // Both cover a third of the question, but only "Lisbon" points at one passage;
     // "coal" is in two passages alike.

@@ -110,6 +110,7 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
   if (best && !supportsAnswer(best, ranked[1])) return explainWeakMatch(query, best);
+  if (best && !coversTopic(query, best)) return explainWeakMatch(query, best);
   // "Who" is often answered by a group ("European leaders"), which no pattern tells from other words.
   if (best && query.expects && query.expects !== 'person' && !best.holdsType) {
     return explainMissingType(query, query.expects);
@@ -220,6 +221,23 @@ function questionFocus(query: AnalyzedQuery): Concept | undefined {
 /** Whether a word is a verb's past form: irregular ("came") or regular ("caused", not "need"). */
 function isPastVerb(word: string): boolean {
   return baseForm(word) !== word || /[^e]ed$/.test(word);
+}
+
+/**
+ * Whether a passage covers what the question is about, when it says so with
+ * "about" ("What did Rubio say about *sanctions*?"): at least one of the words
+ * after it. A passage that quotes Rubio on something else does not answer.
+ */
+function coversTopic(query: AnalyzedQuery, passage: RankedPassage): boolean {
+  const about = /\b(?:about|abt|regarding|concerning)\b/i.exec(query.text);
+  if (!about) return true;
+  const after = query.text.slice(about.index).toLowerCase();
+  const topic = query.concepts
+    .map((concept, position) => ({ concept, position }))
+    .filter(
+      ({ concept }) => concept.status !== 'noise' && after.includes(concept.original.toLowerCase()),
+    );
+  return topic.length === 0 || topic.some(({ position }) => passage.matched.includes(position));
 }
 
 /** Whether the best passage covers enough of the question to answer it (see {@link MIN_COVERAGE}). */
