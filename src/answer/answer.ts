@@ -1,7 +1,7 @@
 import { splitSentences } from '../corpus/split.ts';
 import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
-import { type AnalyzedQuery, analyzeQuery, type Concept } from '../search/query.ts';
+import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
 import { baseForm } from '../text/irregular-verbs.ts';
 import { cleanInput } from '../text/normalize.ts';
@@ -357,11 +357,7 @@ function bestSentence(query: AnalyzedQuery, passage: Passage): string {
   for (const { text, terms } of sentences) {
     let score = 0;
     for (const concept of query.concepts) {
-      let strongest = 0;
-      for (const [term, weight] of concept.searchTerms) {
-        if (terms.has(term)) strongest = Math.max(strongest, weight);
-      }
-      score += concept.weight * strongest;
+      score += concept.weight * matchStrength(concept, terms);
     }
     if (score > bestScore) {
       best = text;

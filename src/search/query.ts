@@ -67,6 +67,22 @@ export interface AnalyzedQuery {
 }
 
 /**
+ * How strongly a set of terms matches a concept: the weight of its strongest
+ * search term among them (1 for the concept's own word), or 0.
+ *
+ * @example
+ * const [ceasefire] = analyzeQuery(index, synonyms, 'ceasefire').concepts;
+ * matchStrength(ceasefire, new Set([toTerm('truce')])) // => 0.6 (a curated synonym)
+ */
+export function matchStrength(concept: Concept, terms: ReadonlySet<string>): number {
+  let strongest = 0;
+  for (const [term, weight] of concept.searchTerms) {
+    if (weight > strongest && terms.has(term)) strongest = weight;
+  }
+  return strongest;
+}
+
+/**
  * Analyzes a question against an index: which words matter, which the
  * articles know, their corrections and synonyms.
  *

@@ -1,7 +1,7 @@
 import { indexTerms } from '../text/terms.ts';
 import { holdsAnswerType } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
-import type { AnalyzedQuery, Concept } from './query.ts';
+import { type AnalyzedQuery, matchStrength } from './query.ts';
 
 /** A passage found for a query, with how well it matched. */
 export interface RankedPassage {
@@ -113,7 +113,7 @@ export function rankPassages(
         const matchedHere = strength.get(position);
         if (matchedHere) covered += concept.weight * matchedHere;
         else if (header)
-          covered += concept.weight * strongestIn(header, concept) * HEADER_MATCH_WEIGHT;
+          covered += concept.weight * matchStrength(concept, header) * HEADER_MATCH_WEIGHT;
       });
       const holdsType = query.expects !== null && holdsAnswerType(passage.text, query.expects);
       const coverage = totalWeight > 0 ? (covered + (holdsType ? typeWeight : 0)) / totalWeight : 0;
@@ -161,13 +161,4 @@ function passageTerms(passage: Passage): ReadonlySet<string> {
     termsOfPassage.set(passage, terms);
   }
   return terms;
-}
-
-/** How strongly a set of terms matches a concept: the weight of its strongest search term there, or 0. */
-function strongestIn(terms: ReadonlySet<string>, concept: Concept): number {
-  let strongest = 0;
-  for (const [term, weight] of concept.searchTerms) {
-    if (weight > strongest && terms.has(term)) strongest = weight;
-  }
-  return strongest;
 }
