@@ -99,6 +99,20 @@ describe('synonyms', () => {
     expect(fromTruce).toContain(toTerm('ceasefire'));
   });
 
+  it('finds a hyphenated phrase whole or in parts, but never by a stop-word part', () => {
+    // A question's words as the query sees them: one term per word, a compound whole.
+    const found = (question: string) =>
+      synonyms
+        .curatedPhrases(tokenize(question).map((token) => toTerm(token.word)))
+        .flatMap((match) => match.synonyms.map((synonym) => synonym.terms.join(' ')));
+    expect(found('month-long')).toContain(indexTerms('30-day').join(' '));
+    expect(found('month long')).toContain(indexTerms('30-day').join(' '));
+    expect(found('lower ranking')).toContain(toTerm('junior'));
+    // "no-show" is "absent", but "show" alone is not.
+    expect(found('no-show')).toContain(toTerm('absent'));
+    expect(found('show')).not.toContain(toTerm('absent'));
+  });
+
   it('reads WordNet synonyms and kinds from disk', () => {
     const wordnet = new WordNet();
     expect(wordnet.synonyms('truce')).toEqual(expect.arrayContaining(['armistice', 'cease-fire']));

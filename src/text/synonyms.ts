@@ -1,5 +1,7 @@
+import { isStopWord } from './stopwords.ts';
 import { SYNONYM_GROUPS } from './synonym-groups.ts';
 import { indexTerms, toTerm } from './terms.ts';
+import { tokenize } from './tokenize.ts';
 import { type WordKind, WordNet } from './wordnet.ts';
 
 /** Where a synonym came from; curated groups are trusted more than WordNet. */
@@ -27,7 +29,7 @@ const WORDNET_CACHE_LIMIT = 20_000;
  * and "prisoner-of-war" are one phrase.
  */
 export class Synonyms {
-  readonly #groups: ReadonlyArray<ReadonlyArray<readonly string[]>>;
+  readonly #groups: ReadonlyArray<ReadonlyArray<CuratedPhrase>>;
   readonly #groupsByPhrase = new Map<string, number[]>();
   readonly #wordnet: WordNet;
   readonly #wordnetCache = new Map<string, readonly Synonym[]>();
@@ -43,16 +45,17 @@ export class Synonyms {
       .map((line) =>
         line
           .split(',')
-          .map(phraseTerms)
-          .filter((terms) => terms.length > 0),
+          .map(curatedPhrase)
+          .filter((phrase) => phrase !== null),
       )
       .filter((group) => group.length > 1);
     this.#groups.forEach((group, index) => {
-      for (const terms of group) {
-        const key = terms.join(' ');
-        const indexes = this.#groupsByPhrase.get(key) ?? [];
-        if (!indexes.includes(index)) indexes.push(index);
-        this.#groupsByPhrase.set(key, indexes);
+      for (const phrase of group) {
+        for (const key of phrase.keys) {
+          const indexes = this.#groupsByPhrase.get(key) ?? [];
+          if (!indexes.includes(index)) indexes.push(index);
+          this.#groupsByPhrase.set(key, indexes);
+        }
       }
     });
   }
@@ -73,8 +76,8 @@ export class Synonyms {
         if (!groups) continue;
         const synonyms = groups.flatMap((index) =>
           (this.#groups[index] ?? [])
-            .filter((phrase) => phrase.join(' ') !== key)
-            .map((phrase) => ({ terms: phrase, source: 'curated' as const })),
+            .filter((phrase) => !phrase.keys.includes(key))
+            .map((phrase) => ({ terms: phrase.terms, source: 'curated' as const })),
         );
         matches.push({ start, length, synonyms });
       }
@@ -126,9 +129,37 @@ export class Synonyms {
   }
 }
 
-/** A phrase's index terms; a lone stop word ("us" for the United States) stands as itself. */
-function phraseTerms(phrase: string): string[] {
-  const terms = indexTerms(phrase);
-  const word = phrase.trim().toLowerCase();
-  return terms.length === 0 && /^[a-z]+$/.test(word) ? [toTerm(word)] : terms;
+/** A curated phrase: the terms searched for it, and the term sequences that find it in a question. */
+interface CuratedPhrase {
+  terms: readonly string[];
+  keys: readonly string[];
+}
+
+/**
+ * A curated phrase as a question's concepts can show it: a hyphenated
+ * compound whole ("month-long", when the articles have it so) or in its parts
+ * ("lower ranking", when they do not) — parts only when none is a stop word,
+ * so that "show" alone never stands for "no-show". A lone stop word ("us" for
+ * the United States) stands as itself.
+ */
+function curatedPhrase(phrase: string): CuratedPhrase | null {
+  const whole: string[] = [];
+  const split: string[] = [];
+  let splittable = true;
+  for (const token of tokenize(phrase)) {
+    if (!isStopWord(token.word)) whole.push(toTerm(token.word));
+    if (token.parts.length === 0) {
+      if (!isStopWord(token.word)) split.push(toTerm(token.word));
+      continue;
+    }
+    splittable &&= !token.parts.some(isStopWord);
+    for (const part of token.parts) split.push(toTerm(part));
+  }
+  if (whole.length === 0) {
+    const word = phrase.trim().toLowerCase();
+    return /^[a-z]+$/.test(word) ? { terms: [toTerm(word)], keys: [toTerm(word)] } : null;
+  }
+  const keys = new Set([whole.join(' ')]);
+  if (splittable) keys.add(split.join(' '));
+  return { terms: whole, keys: [...keys] };
 }
