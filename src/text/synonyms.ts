@@ -1,6 +1,6 @@
 import { isStopWord } from './stopwords.ts';
 import { SYNONYM_GROUPS } from './synonym-groups.ts';
-import { indexTerms, toTerm } from './terms.ts';
+import { toTerm } from './terms.ts';
 import { tokenize } from './tokenize.ts';
 import { type WordKind, WordNet } from './wordnet.ts';
 
@@ -29,7 +29,7 @@ const WORDNET_CACHE_LIMIT = 20_000;
  * and "prisoner-of-war" are one phrase.
  */
 export class Synonyms {
-  readonly #groups: ReadonlyArray<ReadonlyArray<CuratedPhrase>>;
+  readonly #groups: ReadonlyArray<ReadonlyArray<Phrase>>;
   readonly #groupsByPhrase = new Map<string, number[]>();
   readonly #wordnet: WordNet;
   readonly #wordnetCache = new Map<string, readonly Synonym[]>();
@@ -45,7 +45,7 @@ export class Synonyms {
       .map((line) =>
         line
           .split(',')
-          .map(curatedPhrase)
+          .map(phraseOf)
           .filter((phrase) => phrase !== null),
       )
       .filter((group) => group.length > 1);
@@ -99,7 +99,7 @@ export class Synonyms {
    * WordNet synonyms of one word (as typed, folded), as index terms.
    *
    * @example
-   * new Synonyms().wordnet('truce') // => [{ terms: ['armistic'], … }, { terms: ['ceasefir', 'ceas', 'fire'], … }]
+   * new Synonyms().wordnet('truce') // => [{ terms: ['armistic'], … }, { terms: ['ceasefir'], … }]
    */
   wordnet(word: string): readonly Synonym[] {
     return this.#cached(`=${word}`, () => this.#wordnet.synonyms(word));
@@ -120,7 +120,7 @@ export class Synonyms {
     let synonyms = this.#wordnetCache.get(key);
     if (!synonyms) {
       synonyms = lemmas()
-        .map((lemma) => ({ terms: indexTerms(lemma), source: 'wordnet' as const }))
+        .map((lemma) => ({ terms: phraseOf(lemma)?.terms ?? [], source: 'wordnet' as const }))
         .filter((synonym) => synonym.terms.length > 0);
       if (this.#wordnetCache.size >= WORDNET_CACHE_LIMIT) this.#wordnetCache.clear();
       this.#wordnetCache.set(key, synonyms);
@@ -129,20 +129,20 @@ export class Synonyms {
   }
 }
 
-/** A curated phrase: the terms searched for it, and the term sequences that find it in a question. */
-interface CuratedPhrase {
+/** A phrase: the terms searched for it, and the term sequences that find it in a question. */
+interface Phrase {
   terms: readonly string[];
   keys: readonly string[];
 }
 
 /**
- * A curated phrase as a question's concepts can show it: a hyphenated
+ * A phrase as a question's concepts can show it: a hyphenated
  * compound whole ("month-long", when the articles have it so) or in its parts
  * ("lower ranking", when they do not) — parts only when none is a stop word,
  * so that "show" alone never stands for "no-show". A lone stop word ("us" for
  * the United States) stands as itself.
  */
-function curatedPhrase(phrase: string): CuratedPhrase | null {
+function phraseOf(phrase: string): Phrase | null {
   const whole: string[] = [];
   const split: string[] = [];
   let splittable = true;
