@@ -113,6 +113,17 @@ describe('synonyms', () => {
     expect(found('show')).not.toContain(toTerm('absent'));
   });
 
+  it('drops a phrase whose negation no index can hold', () => {
+    const found = (word: string) =>
+      synonyms
+        .curatedPhrases([toTerm(word)])
+        .flatMap((match) => match.synonyms.map((synonym) => synonym.terms.join(' ')));
+    // "did not attend" and "not acceptable" would otherwise stand for "attend" and "accept".
+    expect(found('attend')).not.toContain(toTerm('absent'));
+    expect(found('accept')).not.toContain(toTerm('unacceptable'));
+    expect(found('unacceptable')).toContain(toTerm('intolerable'));
+  });
+
   it('reads WordNet synonyms and kinds from disk', () => {
     const wordnet = new WordNet();
     expect(wordnet.synonyms('truce')).toEqual(expect.arrayContaining(['armistice', 'cease-fire']));

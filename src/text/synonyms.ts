@@ -129,6 +129,19 @@ export class Synonyms {
   }
 }
 
+/** Words that turn a phrase into its opposite; all of them stop words, so no index holds them. */
+const NEGATIONS = new Set([
+  'not',
+  'no',
+  'never',
+  'nor',
+  'didnt',
+  'dont',
+  'doesnt',
+  'isnt',
+  'wasnt',
+]);
+
 /** A phrase: the terms searched for it, and the term sequences that find it in a question. */
 interface Phrase {
   terms: readonly string[];
@@ -147,6 +160,8 @@ function phraseOf(phrase: string): Phrase | null {
   const split: string[] = [];
   let splittable = true;
   for (const token of tokenize(phrase)) {
+    // Stop words are not indexed: "did not attend" would be found, and searched, as "attend".
+    if (NEGATIONS.has(token.word)) return null;
     if (!isStopWord(token.word)) whole.push(toTerm(token.word));
     if (token.parts.length === 0) {
       if (!isStopWord(token.word)) split.push(toTerm(token.word));
