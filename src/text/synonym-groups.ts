@@ -8,7 +8,9 @@
  * Each line is one group; phrases in a group are separated by commas. Every
  * entry must be a general equivalence a news reader would accept, never a
  * shortcut to one article's answer. Expansions always rank below the words the
- * user typed (see `SYNONYM_WEIGHT` in `src/search/query.ts`).
+ * user typed (see `CURATED_WEIGHT` in `src/search/query.ts`). Stop words are
+ * not indexed, so a phrase with a negation ("did not attend") would mean its
+ * opposite: such phrases are ignored.
  */
 export const SYNONYM_GROUPS = `
 ceasefire, cease-fire, truce, armistice, halt to fighting, stop fighting
@@ -32,11 +34,11 @@ proposal, plan, offer, proposed, initiative
 say, says, said, stated, told, declared, announced, remarked, commented, claimed
 threatened, warned, threat, warning
 rejects, rejected, refuses, refused, declined, opposes, dismissed
-absent, absentee, no-show, stayed away, did not attend, skipped, missed, not present
+absent, absentee, no-show, stayed away, skipped, missed
 attend, attended, attending, show up, showed up, turned up, take part, participate
 junior, low-level, lower-ranking, minor officials, second-tier
 important, significant, key, major, notable
-unacceptable, intolerable, not acceptable
+unacceptable, intolerable, inadmissible
 breakthrough, progress, advance
 frustration, frustrated, annoyed, anger, impatience
 land, territory, territories, regions, swathes
