@@ -186,6 +186,12 @@ function latencyRows(
       ms(bot.cpu.p99),
       ratio(bot.cpu.p99, raw.cpu.p99),
     ],
+    [
+      `${name} p99, inputs seen before (ms)`,
+      ms(raw.repeated.p99),
+      ms(bot.repeated.p99),
+      ratio(bot.repeated.p99, raw.repeated.p99),
+    ],
   ];
 }
 
