@@ -94,7 +94,9 @@ function defaultSynonyms(): Synonyms {
 
 /**
  * Answers a question with the passages that answer it, best first, or
- * abstains with a reason when a word it asks about is in no article.
+ * abstains with a reason: when a name or the focus of the question is in no
+ * article, when no passage covers enough of it, or when none holds the kind
+ * of answer it asks for (a time, a place, a number).
  *
  * @example
  * const result = answer(index, 'Who led the Ukrainian delegation?');
@@ -109,8 +111,9 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   if (unanswerable) return unanswerable;
   const ranked = rankPassages(index, query, { article: options.article });
   const best = ranked[0];
-  if (best && !supportsAnswer(best, ranked[1])) return explainWeakMatch(query, best);
-  if (best && !coversTopic(query, best)) return explainWeakMatch(query, best);
+  if (best && (!supportsAnswer(best, ranked[1]) || !coversTopic(query, best))) {
+    return explainWeakMatch(query, best);
+  }
   // "Who" is often answered by a group ("European leaders"), which no pattern tells from other words.
   if (best && query.expects && query.expects !== 'person' && !best.holdsType) {
     return explainMissingType(query, query.expects);
