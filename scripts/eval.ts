@@ -137,13 +137,15 @@ function rawBaseline(articles: Article[], set: QuestionSet) {
 }
 
 /**
- * The question sets: `questions.json`, the dev set the ranking was tuned on,
- * and `validation.json`, written afterwards by someone who saw only the
- * article, never the code, to show how the tuning carries over.
+ * The question sets, each written by someone who saw only the article:
+ * `questions.json`, the dev set the ranking was tuned on; `validation.json`,
+ * written later, blind to the code, and then read to find what to fix; and
+ * `fresh.json`, written last and never tuned on, to show what carries over.
  */
 const QUESTION_SETS = [
   ['dev', 'questions.json'],
   ['validation', 'validation.json'],
+  ['fresh', 'fresh.json'],
 ] as const;
 
 async function main() {
