@@ -91,9 +91,9 @@ describe('abstention', () => {
 
   it('abstains when no passage covers the question', () => {
     expect(answer(index, 'who won the champions league').answered).toBe(false);
-    expect(answer(index, 'What is the population of Istanbul?').reason).toBe(
-      'No article mentions population.',
-    );
+    const population = answer(index, 'What is the population of Istanbul?');
+    expect(population.answered).toBe(false);
+    expect(population.reason).toContain('population');
     expect(answer(index, 'Did Erdogan attend the talks?').answered).toBe(false);
   });
 
@@ -145,15 +145,15 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'when did the coal price double').results[0]?.source.paragraph).toBe(2);
   });
 
-  it('reads what a what-question asks about, which is not a verb', () => {
-    // "caused" is in no article, but it asks about the price, not about itself.
+  it('reads what a how-question asks about', () => {
+    expect(answer(mining, 'how many drones did the miners buy')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions drones.',
+    });
+    // A what-question's first word may be a paraphrase: "caused" is in no article.
     expect(
       answer(mining, 'what caused the coal price to double').results[0]?.source.paragraph,
     ).toBe(2);
-    expect(answer(mining, 'what is the population of Lisbon')).toMatchObject({
-      answered: false,
-      reason: 'No article mentions population.',
-    });
   });
 
   it('needs what someone said to be about what the question asks about', () => {

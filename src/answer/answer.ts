@@ -3,7 +3,6 @@ import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
 import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
-import { baseForm } from '../text/irregular-verbs.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Synonyms } from '../text/synonyms.ts';
 import { indexTerms } from '../text/terms.ts';
@@ -205,25 +204,20 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
 }
 
 /**
- * What a "what/which …" or "how many/old/tall …" question asks about: its
- * first word that counts ("What is the *population* of Istanbul?", "How
- * *old* is he?"). When the articles have neither it nor a synonym of it, no
- * passage can answer, whatever else matches.
+ * What a "how many/much …" or "how old/tall …" question asks about: the word
+ * after "how", or after "how many/much" the first word that counts ("How many
+ * *tanks* …", "How *old* is he?"). When the articles have neither it nor a
+ * synonym of it, no passage can answer, whatever else matches. A "what/which"
+ * question's first word is left to coverage: it is as often a paraphrase
+ * ("What goodwill gesture …") as a trap.
  */
 function questionFocus(query: AnalyzedQuery): Concept | undefined {
   const how = /^\s*how\s+(\p{L}+)/iu.exec(query.text)?.[1]?.toLowerCase();
-  if (how && how !== 'many' && how !== 'much') {
-    return query.concepts.find((concept) => concept.original.toLowerCase() === how);
+  if (!how) return undefined;
+  if (how === 'many' || how === 'much') {
+    return query.concepts.find((concept) => concept.status !== 'noise');
   }
-  if (!/^\s*(what|which|how)\b/i.test(query.text)) return undefined;
-  const first = query.concepts.find((concept) => concept.status !== 'noise');
-  // "What came out of …", "What caused …": a verb in the past asks about its subject, not itself.
-  return first && isPastVerb(first.original.toLowerCase()) ? undefined : first;
-}
-
-/** Whether a word is a verb's past form: irregular ("came") or regular ("caused", not "need"). */
-function isPastVerb(word: string): boolean {
-  return baseForm(word) !== word || /[^e]ed$/.test(word);
+  return query.concepts.find((concept) => concept.original.toLowerCase() === how);
 }
 
 /**
