@@ -183,6 +183,11 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'what did Maria Lpoez sign').corrections).toEqual([
       { from: 'Lpoez', to: 'Lopez' },
     ]);
+    // A short word typed as a name, one letter off a name, is that name; typed lower case, it may be a word.
+    expect(answer(mining, 'what did Maria Lopz sign').corrections).toEqual([
+      { from: 'Lopz', to: 'Lopez' },
+    ]);
+    expect(answer(mining, 'what did maria lopz sign').corrections).toBeUndefined();
     // "tier" is one letter off "Kier" too, but a swap is the likelier slip.
     expect(answer(mining, 'what did Kier Starmer tour').corrections).toEqual([
       { from: 'Kier', to: 'Keir' },

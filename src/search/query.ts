@@ -198,7 +198,7 @@ function toConcept(
     addSearchTerms(index, concept, [concept.term], CORRECTION_WEIGHT);
     return concept;
   }
-  const close = closestTerms(index, token.word, term);
+  const close = closestTerms(index, token.word, term, typedAsName);
   // A real word is not a typo ("tanks" is not "talks"): it is only offered as "did you mean".
   const kind = synonyms.wordKind(token.word);
   if (close.exact && kind === 'unknown') {
@@ -288,13 +288,14 @@ function inverseFrequency(index: SearchIndex, term: string): number {
 /**
  * Typo tolerance. A word of 5+ letters whose term is one edit away (8+ letters: two edits)
  * from a vocabulary term is corrected silently, and so is a word of 4+ letters with two
- * neighbouring letters swapped ("Kier" for "Keir"); other close terms are offered as
- * "did you mean".
+ * neighbouring letters swapped ("Kier" for "Keir") or, typed as a name, one edit from a
+ * name ("Rute" for "Rutte"); other close terms are offered as "did you mean".
  */
 function closestTerms(
   index: SearchIndex,
   word: string,
   term: string,
+  typedAsName: boolean,
 ): { exact: string | null; near: string[] } {
   if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
   const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
@@ -311,7 +312,9 @@ function closestTerms(
         b.info.passages - a.info.passages,
     );
   const best = candidates[0];
-  const exact = best && (best.distance <= silentDistance || best.swapped) ? best.candidate : null;
+  const nameSlip = typedAsName && best?.distance === 1 && isName(index, best.candidate);
+  const exact =
+    best && (best.distance <= silentDistance || best.swapped || nameSlip) ? best.candidate : null;
   const near = candidates
     .filter(({ distance }) => distance <= Math.max(1, Math.floor(word.length / 4)))
     .slice(0, 3)
