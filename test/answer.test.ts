@@ -162,6 +162,8 @@ describe('abstention on a made-up article', () => {
       answer(mining, 'what did Ana Silva say about the union').results[0]?.source.paragraph,
     ).toBe(3);
     expect(answer(mining, 'what did Ana Silva say about the miners').answered).toBe(false);
+    // The topic is the words after "about", whole: "union" is not in "reunions".
+    expect(answer(mining, 'what did the union leader say about reunions').answered).toBe(false);
   });
 
   it('answers a weakly covered question only when one passage clearly leads', () => {

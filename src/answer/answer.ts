@@ -6,6 +6,7 @@ import { type RankedPassage, rankPassages } from '../search/rank.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Synonyms } from '../text/synonyms.ts';
 import { indexTerms } from '../text/terms.ts';
+import { tokenize } from '../text/tokenize.ts';
 
 /** Longest question accepted, in characters; longer input is refused with a message, not cut. */
 export const MAX_QUESTION_LENGTH = 500;
@@ -228,11 +229,17 @@ function questionFocus(query: AnalyzedQuery): Concept | undefined {
 function coversTopic(query: AnalyzedQuery, passage: RankedPassage): boolean {
   const about = /\b(?:about|abt|regarding|concerning)\b/i.exec(query.text);
   if (!about) return true;
-  const after = query.text.slice(about.index).toLowerCase();
+  // The words after "about" as the question's concepts spell them: whole, and a compound's parts.
+  const after = new Set(
+    tokenize(query.text.slice(about.index)).flatMap(({ original }) => {
+      const word = original.toLowerCase();
+      return [word, ...word.split('-')];
+    }),
+  );
   const topic = query.concepts
     .map((concept, position) => ({ concept, position }))
     .filter(
-      ({ concept }) => concept.status !== 'noise' && after.includes(concept.original.toLowerCase()),
+      ({ concept }) => concept.status !== 'noise' && after.has(concept.original.toLowerCase()),
     );
   return topic.length === 0 || topic.some(({ position }) => passage.matched.includes(position));
 }
