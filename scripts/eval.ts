@@ -144,12 +144,14 @@ function rawBaseline(engine: MiniSearch<{ id: string; text: string }>, set: Ques
  * The question sets, each written by someone who saw only the article:
  * `questions.json`, the dev set the ranking was tuned on; `validation.json`,
  * written later, blind to the code, and then read to find what to fix; and
- * `fresh.json`, written last and never tuned on, to show what carries over.
+ * `fresh.json`, written at the end of the second session, then read; and
+ * `blind.json`, written at the start of the third, to show what carries over.
  */
 const QUESTION_SETS = [
   ['dev', 'questions.json'],
   ['validation', 'validation.json'],
   ['fresh', 'fresh.json'],
+  ['blind', 'blind.json'],
 ] as const;
 
 async function main() {
