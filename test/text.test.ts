@@ -134,6 +134,16 @@ describe('synonyms', () => {
     expect(wordnet.synonyms('forever')).toContain('eternally');
     wordnet.close();
   });
+
+  it("knows inflected words by their base forms, as WordNet's morphy does", () => {
+    const wordnet = new WordNet();
+    // Irregular past forms, adjectives in -er/-est on an -e stem, doubled consonants.
+    for (const word of ['began', 'sat', 'largest', 'larger', 'biggest', 'stopped'])
+      expect(wordnet.kind(word), word).toBe('common');
+    expect(wordnet.synonyms('began')).toContain('start');
+    expect(wordnet.synonyms('largest')).toContain('big');
+    wordnet.close();
+  });
 });
 
 describe('chat markup', () => {

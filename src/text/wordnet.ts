@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { baseForm } from './irregular-verbs.ts';
 
 /** Parts of speech whose synonyms help a question: nouns, verbs, adjectives, adverbs ("forever" ~ "eternally"). */
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
@@ -40,6 +41,8 @@ const DETACHMENTS: ReadonlyArray<readonly [string, string]> = [
   ['ing', ''],
   ['er', ''],
   ['est', ''],
+  ['er', 'e'],
+  ['est', 'e'],
 ];
 
 /**
@@ -265,11 +268,20 @@ function parseIndexLine(line: string): string[] {
   return fields.slice(4 + pointerCount + 2);
 }
 
+/**
+ * The word and the base forms it may be inflected from, as WordNet's morphy finds
+ * them: its detachment rules, a doubled final consonant undone ("biggest" → "big"),
+ * and the irregular past forms that WordNet's own exception lists would give ("began" → "begin").
+ */
 function baseForms(word: string): string[] {
   const forms = [word];
+  const irregular = baseForm(word);
+  if (irregular !== word) forms.push(irregular);
   for (const [suffix, ending] of DETACHMENTS) {
     if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
-      forms.push(word.slice(0, -suffix.length) + ending);
+      const stem = word.slice(0, -suffix.length);
+      forms.push(stem + ending);
+      if (ending === '' && /([b-df-hj-np-tv-z])\1$/.test(stem)) forms.push(stem.slice(0, -1));
     }
   }
   return forms;
