@@ -275,6 +275,7 @@ const ANSWER_TYPE_QUESTION: Readonly<Record<Exclude<AnswerType, 'person'>, strin
   place: 'where',
   number: 'how many or how much',
   time: 'when',
+  duration: 'how long',
 };
 
 /** The passages match the question's words, but none holds the kind of answer it asks for. */

@@ -3,14 +3,27 @@
  * whether a passage holds something of that kind. A passage that holds a
  * number is likelier to answer "how many", one that names people "who".
  */
-export type AnswerType = 'person' | 'place' | 'number' | 'time';
+export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration';
 
+/**
+ * Question words (and, for keyword queries, nouns) that ask for a kind of answer.
+ * The one that comes first in the question decides: in "How long did it last, and
+ * when?" the question is how long.
+ */
 const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['number', /\bhow (many|much|old|far|big)\b/i],
-  ['time', /\b(when|what (time|date|day|year)|how (long|soon|often))\b/i],
+  ['duration', /\bhow long\b/i],
+  ['time', /\b(when|(what|which) (time|date|day|year|month)|how (soon|often)|date)\b/i],
   ['person', /\b(who|whom|whose)\b/i],
-  ['place', /\bwhere\b/i],
+  ['place', /\b(where|location|venue)\b/i],
 ];
+
+/**
+ * Words that open a yes/no question ("Did Russia reply when Ukraine asked?"): a
+ * question word after one begins a clause inside the question, not what it asks.
+ */
+const YES_NO_OPENER =
+  /^(?:(?:so|ok|okay|wait|well|and|but|hey|hmm|um|lol|yo)\b[\s,]*)*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n'?t)?\b/i;
 
 const MONTHS_AND_DAYS =
   'January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
@@ -19,6 +32,7 @@ const NUMBER_WORDS =
   'one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?';
 const QUANTITY = `(?:\\d+|a|an|${NUMBER_WORDS}|few|several|last|next|this|past|coming|previous)`;
 const TIME_UNIT = '(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)';
+const AMOUNT = `(?:\\d+|a|an|${NUMBER_WORDS}|few|several)`;
 
 /** Words that may follow a place name without making it describe them ("in Albania on Friday"). */
 const PLACE_FOLLOWERS =
@@ -31,6 +45,8 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
     `\\b(${MONTHS_AND_DAYS}|today|yesterday|tomorrow|tonight|soon|ago|date|\\d{4}|${QUANTITY}[ -]${TIME_UNIT})\\b`,
     'i',
   ),
+  // "less than two hours", "a 30-day ceasefire", "a month-long truce" — not "last week".
+  duration: new RegExp(`\\b(${AMOUNT}[ -]${TIME_UNIT}|${TIME_UNIT}-long)\\b`, 'i'),
   person:
     /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=^|[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
   // "in Istanbul, Turkey", "in Albania on Friday", "at the Dolmabahce Palace" — but not "in the
@@ -47,10 +63,16 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
  * @example
  * expectedAnswerType('How many prisoners were swapped?') // => 'number'
  * expectedAnswerType('Who led the delegation?') // => 'person'
+ * expectedAnswerType('Did Russia reply when Ukraine asked?') // => null
  */
 export function expectedAnswerType(question: string): AnswerType | null {
-  for (const [type, pattern] of QUESTION_PATTERNS) if (pattern.test(question)) return type;
-  return null;
+  if (YES_NO_OPENER.test(question.trim())) return null;
+  let first: { type: AnswerType; at: number } | null = null;
+  for (const [type, pattern] of QUESTION_PATTERNS) {
+    const at = question.search(pattern);
+    if (at >= 0 && (first === null || at < first.at)) first = { type, at };
+  }
+  return first?.type ?? null;
 }
 
 /**
