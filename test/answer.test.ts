@@ -143,6 +143,12 @@ describe('abstention on a made-up article', () => {
       reason: 'The passages that match do not say when.',
     });
     expect(answer(mining, 'when did the coal price double').results[0]?.source.paragraph).toBe(2);
+    // Maria Lopez signed; nothing reports what she said. Ana Silva's words are reported.
+    expect(answer(mining, 'What did Maria Lopez say about the coal agreement?')).toMatchObject({
+      answered: false,
+      reason: 'The passages that match do not report what was said.',
+    });
+    expect(answer(mining, 'what did Ana Silva say').results[0]?.source.paragraph).toBe(3);
   });
 
   it('reads what a how-question asks about', () => {

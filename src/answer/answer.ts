@@ -270,12 +270,13 @@ function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
   };
 }
 
-/** What each kind of answer is called when no passage gives one. */
-const ANSWER_TYPE_QUESTION: Readonly<Record<Exclude<AnswerType, 'person'>, string>> = {
-  place: 'where',
-  number: 'how many or how much',
-  time: 'when',
-  duration: 'how long',
+/** What the passages lack when none gives the kind of answer asked for. */
+const MISSING_ANSWER: Readonly<Record<Exclude<AnswerType, 'person'>, string>> = {
+  place: 'say where',
+  number: 'say how many or how much',
+  time: 'say when',
+  duration: 'say how long',
+  statement: 'report what was said',
 };
 
 /** The passages match the question's words, but none holds the kind of answer it asks for. */
@@ -283,7 +284,7 @@ function explainMissingType(query: AnalyzedQuery, expects: Exclude<AnswerType, '
   return {
     question: query.text,
     answered: false,
-    reason: `The passages that match do not say ${ANSWER_TYPE_QUESTION[expects]}.`,
+    reason: `The passages that match do not ${MISSING_ANSWER[expects]}.`,
     results: [],
     total: 0,
   };

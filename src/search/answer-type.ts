@@ -3,7 +3,7 @@
  * whether a passage holds something of that kind. A passage that holds a
  * number is likelier to answer "how many", one that names people "who".
  */
-export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration';
+export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration' | 'statement';
 
 /**
  * Question words (and, for keyword queries, nouns) that ask for a kind of answer.
@@ -16,6 +16,7 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['time', /\b(when|(what|which) (time|date|day|year|month)|how (soon|often)|date)\b/i],
   ['person', /\b(who|whom|whose)\b/i],
   ['place', /\b(where|location|venue)\b/i],
+  ['statement', /\bwhat (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
 ];
 
 /**
@@ -47,6 +48,9 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
   ),
   // "less than two hours", "a 30-day ceasefire", "a month-long truce" — not "last week".
   duration: new RegExp(`\\b(${AMOUNT}[ -]${TIME_UNIT}|${TIME_UNIT}-long)\\b`, 'i'),
+  // What someone said is reported by a speech verb or put in quotation marks.
+  statement:
+    /\b(?:said|say|says|saying|told|tells|stated|announced|added|wrote|posted|warned|called|described|heralded)\b|[“”"]/i,
   person:
     /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=^|[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
   // "in Istanbul, Turkey", "in Albania on Friday", "at the Dolmabahce Palace" — but not "in the
