@@ -208,6 +208,32 @@ describe('abstention on a made-up article', () => {
   });
 });
 
+describe('chat openers', () => {
+  const border = buildIndex([
+    {
+      id: 'border',
+      title: 'Border queues',
+      titleDerived: false,
+      publisher: null,
+      published: null,
+      url: null,
+      paragraphs: splitParagraphs(
+        'Drivers at the border faced long waits on Monday, waiting for hours.\n\n' +
+          'The two ministers agreed a new trade deal in Geneva.',
+      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
+    },
+  ]);
+  const paragraphs = (question: string) =>
+    answer(border, question).results.map((result) => result.source.paragraph);
+
+  it('skips a word that only opens the message, though the articles use it', () => {
+    expect(paragraphs('wait, did they agree a deal')).toEqual([2]);
+    expect(paragraphs('ok wait so did the ministers agree a deal')).toEqual([2]);
+    // Before what it acts on, it is the question's own word.
+    expect(paragraphs('wait times at the border')[0]).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['empty', ''],

@@ -3,6 +3,9 @@
  * whether a passage holds something of that kind. A passage that holds a
  * number is likelier to answer "how many", one that names people "who".
  */
+
+import { CHAT_OPENERS } from '../text/stopwords.ts';
+
 export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration' | 'statement';
 
 /**
@@ -23,8 +26,10 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
  * Words that open a yes/no question ("Did Russia reply when Ukraine asked?"): a
  * question word after one begins a clause inside the question, not what it asks.
  */
-const YES_NO_OPENER =
-  /^(?:(?:so|ok|okay|wait|well|and|but|hey|hmm|um|lol|yo)\b[\s,]*)*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n'?t)?\b/i;
+const YES_NO_OPENER = new RegExp(
+  `^(?:(?:${[...CHAT_OPENERS, 'and', 'but'].join('|')})\\b[\\s,]*)*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n'?t)?\\b`,
+  'i',
+);
 
 const MONTHS_AND_DAYS =
   'January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';

@@ -1,5 +1,5 @@
 import { cleanInput } from '../text/normalize.ts';
-import { isStopWord } from '../text/stopwords.ts';
+import { isChatOpener, isStopWord } from '../text/stopwords.ts';
 import type { Synonym, Synonyms } from '../text/synonyms.ts';
 import { toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
@@ -96,7 +96,7 @@ export function analyzeQuery(
   question: string,
 ): AnalyzedQuery {
   const text = cleanInput(question);
-  const tokens = contentTokens(index, tokenize(text));
+  const tokens = contentTokens(index, withoutOpeners(tokenize(text)));
   // Capitals mark names, except on a question's first word or in a shouted question.
   const capitalsMeanNames = !isShouting(text);
   const concepts = tokens.map((token, position) =>
@@ -131,6 +131,13 @@ export function analyzeQuery(
     if (missing) concept.weight = concept.paraphrased ? weight * PARAPHRASE_DISCOUNT : weight;
   }
   return { text, concepts, expects: expectedAnswerType(text) };
+}
+
+/** The tokens after the words that only open a chat message ("wait so …"). */
+function withoutOpeners(tokens: Token[]): Token[] {
+  let start = 0;
+  while (isChatOpener(tokens[start]?.word ?? '', tokens[start + 1]?.word)) start++;
+  return start === 0 ? tokens : tokens.slice(start);
 }
 
 /**

@@ -35,6 +35,29 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * Words that open a chat message without being part of the question ("wait so
+ * did they agree?", "hold on, who led it?"), though elsewhere they are verbs.
+ */
+export const CHAT_OPENERS: ReadonlySet<string> = new Set(
+  'wait hold hang look listen ok okay so well hey yo right alright anyway um hmm lol bro'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Tells whether a word at the start of a message only opens it: a chat opener
+ * followed by a stop word ("wait so …", "hold on …"), not by what it acts on
+ * ("wait times").
+ *
+ * @example
+ * isChatOpener('wait', 'so') // => true
+ * isChatOpener('wait', 'times') // => false
+ */
+export function isChatOpener(word: string, next: string | undefined): boolean {
+  return CHAT_OPENERS.has(word) && next !== undefined && isStopWord(next);
+}
+
+/**
  * Tells whether a folded word (see `tokenize`) is a stop word.
  *
  * @example
