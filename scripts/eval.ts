@@ -145,13 +145,15 @@ function rawBaseline(engine: MiniSearch<{ id: string; text: string }>, set: Ques
  * `questions.json`, the dev set the ranking was tuned on; `validation.json`,
  * written later, blind to the code, and then read to find what to fix; and
  * `fresh.json`, written at the end of the second session, then read; and
- * `blind.json`, written at the start of the third, to show what carries over.
+ * `blind.json`, written at the start of the third, then read; and `final.json`,
+ * written with it but scored only at the end, to show what carries over.
  */
 const QUESTION_SETS = [
   ['dev', 'questions.json'],
   ['validation', 'validation.json'],
   ['fresh', 'fresh.json'],
   ['blind', 'blind.json'],
+  ['final', 'final.json'],
 ] as const;
 
 async function main() {

@@ -36,7 +36,7 @@ const seedLines = readFileSync(join(repoRoot, 'seeds', '000_54ae5372d3de91ff.txt
   .split(/\r?\n/);
 
 // Every question set (see scripts/eval.ts) obeys the same rules.
-describe.each(['questions.json', 'validation.json', 'fresh.json', 'blind.json'])(
+describe.each(['questions.json', 'validation.json', 'fresh.json', 'blind.json', 'final.json'])(
   'eval question set %s',
   (file) => {
     const set = JSON.parse(readFileSync(join(here, file), 'utf8')) as QuestionSet;
