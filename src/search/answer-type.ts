@@ -9,17 +9,25 @@ import { CHAT_OPENERS } from '../text/stopwords.ts';
 export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration' | 'statement';
 
 /**
- * Question words (and, for keyword queries, nouns) that ask for a kind of answer.
- * The one that comes first in the question decides: in "How long did it last, and
- * when?" the question is how long.
+ * Question words that ask for a kind of answer. The question's first question
+ * word decides: in "How long did it last, and when?" the question is how long,
+ * and in "What does Russia want when it comes to NATO?" it asks for no kind.
  */
 const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
-  ['number', /\bhow (many|much|old|far|big)\b/i],
-  ['duration', /\bhow long\b/i],
-  ['time', /\b(when|(what|which) (time|date|day|year|month)|how (soon|often)|date)\b/i],
-  ['person', /\b(who|whom|whose)\b/i],
-  ['place', /\b(where|location|venue)\b/i],
-  ['statement', /\bwhat (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
+  ['number', /^how (many|much|old|far|big)\b/i],
+  ['duration', /^how long\b/i],
+  ['time', /^(when|(what|which) (time|date|day|year|month)|how (soon|often))\b/i],
+  ['person', /^(who|whom|whose)\b/i],
+  ['place', /^where\b/i],
+  ['statement', /^what (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
+];
+const QUESTION_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+
+/** Nouns by which a keyword query, having no question word, names the kind it wants ("summit location"). */
+const KEYWORD_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
+  ['place', /\b(location|venue)\b/i],
+  ['time', /\bdate\b/i],
+  ['duration', /\b(length|duration)\b/i],
 ];
 
 /**
@@ -76,12 +84,11 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
  */
 export function expectedAnswerType(question: string): AnswerType | null {
   if (YES_NO_OPENER.test(question.trim())) return null;
-  let first: { type: AnswerType; at: number } | null = null;
-  for (const [type, pattern] of QUESTION_PATTERNS) {
-    const at = question.search(pattern);
-    if (at >= 0 && (first === null || at < first.at)) first = { type, at };
-  }
-  return first?.type ?? null;
+  const questionWord = QUESTION_WORD.exec(question);
+  const [patterns, text] = questionWord
+    ? [QUESTION_PATTERNS, question.slice(questionWord.index)]
+    : [KEYWORD_PATTERNS, question];
+  return patterns.find(([, pattern]) => pattern.test(text))?.[0] ?? null;
 }
 
 /**
