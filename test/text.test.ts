@@ -75,6 +75,10 @@ describe('terms', () => {
     expect(indexTerms('what did the US say')).toEqual(['us', 'sai']);
   });
 
+  it('drops chat shorthand, which a large corpus may hold as other words', () => {
+    expect(indexTerms('wat did ppl say abt the deal rn')).toEqual(indexTerms('say deal'));
+  });
+
   it('folds British endings and transliterations', () => {
     expect(americanize('offences')).toBe('offenses');
     expect(americanize('colour')).toBe('color');

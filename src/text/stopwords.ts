@@ -28,7 +28,8 @@ someone somebody anyone anybody people guys guy folks everyone`;
 
 const CHAT_FILLER = `hey hi hello yo sup ok okay lol lmao rofl omg wtf btw idk imo imho tbh fyi
 u ur ya yeah yep nope nah hmm uh um er like just gonna wanna gotta kinda sorta bot
-tho cuz coz bc even rly really actually literally honestly seriously anyway anyways still bro dude mate man`;
+tho cuz coz bc even rly really actually literally honestly seriously anyway anyways still bro dude mate man
+wat wut wot abt bout r n rn smth sth ppl`;
 
 const STOP_WORDS: ReadonlySet<string> = new Set(
   `${FUNCTION_WORDS} ${QUESTION_WORDS} ${CHAT_FILLER}`.split(/\s+/).filter(Boolean),
