@@ -234,6 +234,39 @@ describe('chat openers', () => {
   });
 });
 
+describe('words written in other forms', () => {
+  const talks = buildIndex([
+    {
+      id: 'talks',
+      title: 'Talks',
+      titleDerived: false,
+      publisher: null,
+      published: null,
+      url: null,
+      paragraphs: splitParagraphs(
+        'A Ukrainian source said the leaders will meet again in June.\n\n' +
+          'Iraq signed a trade deal on Monday.',
+      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
+    },
+  ]);
+
+  it('reads a phrasal verb written solid as the verb ("meetup")', () => {
+    expect(answer(talks, 'when is the next leaders meetup').results[0]?.source.paragraph).toBe(1);
+  });
+
+  it('takes a long name one letter off a name of the articles for a spelling of it', () => {
+    // WordNet knows "Ukranian" as a name of its own, so it is no typo of a common word.
+    expect(answer(talks, 'What did the Ukranian source say?').corrections).toEqual([
+      { from: 'Ukranian', to: 'Ukrainian' },
+    ]);
+    // A short name one letter off another is another name.
+    expect(answer(talks, 'What did Iran sign?')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions Iran.',
+    });
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['empty', ''],

@@ -25,6 +25,8 @@ const NAME_CAPITALIZATION = 0.6;
 const PARAPHRASE_DISCOUNT = 0.5;
 /** How much a missing adverb weighs next to a missing word that names something. */
 const MODIFIER_WEIGHT = 0.25;
+/** A name WordNet knows this long, one letter off a name of the articles, is taken for a variant spelling of it. */
+const NAME_VARIANT_LENGTH = 7;
 /** Questions use at most this many distinct words; more is not a question but a paste. */
 export const MAX_QUERY_CONCEPTS = 32;
 
@@ -96,7 +98,7 @@ export function analyzeQuery(
   question: string,
 ): AnalyzedQuery {
   const text = cleanInput(question);
-  const tokens = contentTokens(index, withoutOpeners(tokenize(text)));
+  const tokens = contentTokens(index, synonyms, withoutOpeners(tokenize(text)));
   // Capitals mark names, except on a question's first word or in a shouted question.
   const capitalsMeanNames = !isShouting(text);
   const concepts = tokens.map((token, position) =>
@@ -133,6 +135,23 @@ export function analyzeQuery(
   return { text, concepts, expects: expectedAnswerType(text) };
 }
 
+/** Particles that make a phrasal verb, written solid in chat ("meetup", "showup"). */
+const PARTICLES = ['up', 'out', 'off', 'down', 'over', 'in', 'on'];
+
+/**
+ * A word unknown to the articles and to WordNet that is a word of the articles
+ * with a particle written solid ("meetup" → "meet" + "up"), as those parts;
+ * any other token as it is.
+ */
+function withParticleSplit(index: SearchIndex, synonyms: Synonyms, token: Token): Token {
+  if (token.parts.length > 0 || isKnown(index, toTerm(token.word))) return token;
+  const particle = PARTICLES.find((ending) => token.word.endsWith(ending));
+  const verb = particle ? token.word.slice(0, -particle.length) : '';
+  if (!particle || verb.length < 3 || !isKnown(index, toTerm(verb))) return token;
+  if (synonyms.wordKind(token.word) !== 'unknown') return token;
+  return { ...token, parts: [verb, particle] };
+}
+
 /** The tokens after the words that only open a chat message ("wait so …"). */
 function withoutOpeners(tokens: Token[]): Token[] {
   let start = 0;
@@ -145,7 +164,7 @@ function withoutOpeners(tokens: Token[]): Token[] {
  * term, and a hyphenated compound as one word when the articles have it whole,
  * as its parts otherwise.
  */
-function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
+function contentTokens(index: SearchIndex, synonyms: Synonyms, tokens: Token[]): Token[] {
   const result: Token[] = [];
   const seen = new Set<string>();
   const push = (token: Token) => {
@@ -158,8 +177,9 @@ function contentTokens(index: SearchIndex, tokens: Token[]): Token[] {
     seen.add(token.word);
     result.push(token);
   };
-  tokens.forEach((token, i) => {
-    if (isQuestionPhraseWord(tokens[i - 1]?.word, token.word, tokens[i + 1]?.word)) return;
+  tokens.forEach((typed, i) => {
+    if (isQuestionPhraseWord(tokens[i - 1]?.word, typed.word, tokens[i + 1]?.word)) return;
+    const token = withParticleSplit(index, synonyms, typed);
     if (token.parts.length === 0 || isKnown(index, toTerm(token.word))) {
       push(token);
       return;
@@ -205,14 +225,21 @@ function toConcept(
     addSearchTerms(index, concept, [concept.term], CORRECTION_WEIGHT);
     return concept;
   }
-  const close = closestTerms(index, token.word, term, typedAsName);
-  // A real word is not a typo ("tanks" is not "talks"): it is only offered as "did you mean".
   const kind = synonyms.wordKind(token.word);
-  if (close.exact && kind === 'unknown') {
-    concept.correction = index.vocabulary.get(close.exact)?.word ?? close.exact;
-    concept.term = close.exact;
-    addSearchTerms(index, concept, [close.exact], CORRECTION_WEIGHT);
-    concept.entity ||= isName(index, close.exact);
+  const close = closestTerms(index, token.word, term, typedAsName || kind === 'proper');
+  // A real word is not a typo ("tanks" is not "talks"): it is only offered as "did you mean".
+  // A long name is, when a name of the articles is one letter off ("Ukranian" → "Ukrainian").
+  const correction =
+    kind === 'unknown'
+      ? close.exact
+      : kind === 'proper' && token.word.length >= NAME_VARIANT_LENGTH
+        ? close.nameSlip
+        : null;
+  if (correction) {
+    concept.correction = index.vocabulary.get(correction)?.word ?? correction;
+    concept.term = correction;
+    addSearchTerms(index, concept, [correction], CORRECTION_WEIGHT);
+    concept.entity ||= isName(index, correction);
     return concept;
   }
   concept.nearMisses = close.near;
@@ -296,15 +323,15 @@ function inverseFrequency(index: SearchIndex, term: string): number {
  * Typo tolerance. A word of 5+ letters whose term is one edit away (8+ letters: two edits)
  * from a vocabulary term is corrected silently, and so is a word of 4+ letters with two
  * neighbouring letters swapped ("Kier" for "Keir") or, typed as a name, one edit from a
- * name ("Rute" for "Rutte"); other close terms are offered as "did you mean".
+ * name ("Rute" for "Rutte": `nameSlip`); other close terms are offered as "did you mean".
  */
 function closestTerms(
   index: SearchIndex,
   word: string,
   term: string,
   typedAsName: boolean,
-): { exact: string | null; near: string[] } {
-  if (word.length < 4 || /^\d/.test(term)) return { exact: null, near: [] };
+): { exact: string | null; nameSlip: string | null; near: string[] } {
+  if (word.length < 4 || /^\d/.test(term)) return { exact: null, nameSlip: null, near: [] };
   const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
   const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
     .map(([candidate, [info, edits]]) => {
@@ -326,7 +353,7 @@ function closestTerms(
     .filter(({ distance }) => distance <= Math.max(1, Math.floor(word.length / 4)))
     .slice(0, 3)
     .map(({ info }) => info.word);
-  return { exact, near };
+  return { exact, nameSlip: nameSlip && best ? best.candidate : null, near };
 }
 
 /** Whether two strings differ only by two neighbouring characters swapped ("kier", "keir"). */
