@@ -234,7 +234,7 @@ describe('chat openers', () => {
   });
 });
 
-describe('words written in other forms', () => {
+describe('names and words in other forms', () => {
   const talks = buildIndex([
     {
       id: 'talks',
@@ -245,10 +245,16 @@ describe('words written in other forms', () => {
       url: null,
       paragraphs: splitParagraphs(
         'A Ukrainian source said the leaders will meet again in June.\n\n' +
-          'Iraq signed a trade deal on Monday.',
+          'Iraq signed a trade deal on Monday.\n\n' +
+          'Dmitry Peskov said talks were needed.\n\n' +
+          'The deal was welcomed by Kremlin spokesman Dmitry Peskov.',
       ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
     },
   ]);
+
+  it('answers who someone is with the passage that gives their role', () => {
+    expect(answer(talks, 'who is Peskov').results[0]?.source.paragraph).toBe(4);
+  });
 
   it('reads a phrasal verb written solid as the verb ("meetup")', () => {
     expect(answer(talks, 'when is the next leaders meetup').results[0]?.source.paragraph).toBe(1);

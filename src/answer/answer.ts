@@ -114,8 +114,9 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   if (best && (!supportsAnswer(best, ranked[1]) || !coversTopic(query, best))) {
     return explainWeakMatch(query, best);
   }
-  // "Who" is often answered by a group ("European leaders"), which no pattern tells from other words.
-  if (best && query.expects && query.expects !== 'person' && !best.holdsType) {
+  // "Who" is often answered by a group ("European leaders"), and what someone is by a
+  // description ("the Kremlin's negotiator"), which no pattern tells from other words.
+  if (best && query.expects && isCheckedType(query.expects) && !best.holdsType) {
     return explainMissingType(query, query.expects);
   }
   // Passages that cover much less of the question than the best one are noise, not further answers.
@@ -270,8 +271,16 @@ function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
   };
 }
 
+/** Kinds of answer that patterns find well enough to refuse a passage without one. */
+type CheckedType = Exclude<AnswerType, 'person' | 'role'>;
+
+/** People and roles are often given in words no pattern finds: they rank, but never refuse. */
+function isCheckedType(type: AnswerType): type is CheckedType {
+  return type !== 'person' && type !== 'role';
+}
+
 /** What the passages lack when none gives the kind of answer asked for. */
-const MISSING_ANSWER: Readonly<Record<Exclude<AnswerType, 'person'>, string>> = {
+const MISSING_ANSWER: Readonly<Record<CheckedType, string>> = {
   place: 'say where',
   number: 'say how many or how much',
   time: 'say when',
@@ -280,7 +289,7 @@ const MISSING_ANSWER: Readonly<Record<Exclude<AnswerType, 'person'>, string>> = 
 };
 
 /** The passages match the question's words, but none holds the kind of answer it asks for. */
-function explainMissingType(query: AnalyzedQuery, expects: Exclude<AnswerType, 'person'>): Answer {
+function explainMissingType(query: AnalyzedQuery, expects: CheckedType): Answer {
   return {
     question: query.text,
     answered: false,

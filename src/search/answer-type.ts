@@ -6,7 +6,11 @@
 
 import { CHAT_OPENERS } from '../text/stopwords.ts';
 
-export type AnswerType = 'person' | 'place' | 'number' | 'time' | 'duration' | 'statement';
+export type AnswerType = 'person' | 'role' | 'place' | 'number' | 'time' | 'duration' | 'statement';
+
+/** Nouns for what a person is: they stand before a name to say who it is ("Kremlin spokesman Dmitry Peskov"). */
+const ROLES =
+  'aide|adviser|advisor|minister|secretary|secretary-general|spokesman|spokeswoman|spokesperson|chief|president|vice-president|chancellor|premier|envoy|ambassador|negotiator|commander|general|official|head|director|leader|chairman|chair|governor|mayor|senator|diplomat|deputy|king|queen|pope|prince';
 
 /**
  * Question words that ask for a kind of answer. The question's first question
@@ -17,11 +21,20 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['number', /^how (many|much|old|far|big)\b/i],
   ['duration', /^how long\b/i],
   ['time', /^(when|(what|which) (time|date|day|year|month)|how (soon|often))\b/i],
-  ['person', /^(who|whom|whose)\b/i],
+  // "What job does Medinsky hold?", "Who is Peskov?" — but "Who is Ukraine's foreign minister?" asks for a person.
+  ['role', /^(?:what|which) (?:job|role|position|title|post)\b/i],
+  [
+    'role',
+    new RegExp(
+      `^who(?:'?s| is| was)\\s+(?!(?:the|a|an|in|on|at|of|for|with)\\b)(?![^?]*\\b(?:${ROLES})\\b)\\S+(?:\\s+\\S+){0,2}?\\s*(?:again|exactly|then)?\\s*\\??$`,
+      'i',
+    ),
+  ],
+  ['person', /^(who|whos|whom|whose)\b/i],
   ['place', /^where\b/i],
   ['statement', /^what (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
 ];
-const QUESTION_WORD = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
+const QUESTION_WORD = /\b(?:what|which|who|whos|whom|whose|when|where|why|how)\b/i;
 
 /** Nouns by which a keyword query, having no question word, names the kind it wants ("summit location"). */
 const KEYWORD_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
@@ -64,6 +77,8 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
   // What someone said is reported by a speech verb or put in quotation marks.
   statement:
     /\b(?:said|say|says|saying|told|tells|stated|announced|added|wrote|posted|warned|called|described|heralded)\b|[“”"]/i,
+  // A role word just before a name says who that is: "presidential aide Vladimir Medinsky".
+  role: new RegExp(`\\b(?:${ROLES}) \\p{Lu}\\p{Ll}+`, 'iu'),
   person:
     /\b(Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|King|Queen|Pope)\.? \p{Lu}|(?<=^|[\p{Ll},] )\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u,
   // "in Istanbul, Turkey", "in Albania on Friday", "at the Dolmabahce Palace" — but not "in the
