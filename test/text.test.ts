@@ -170,6 +170,7 @@ describe('answer types', () => {
     ['so did russia reply when ukraine asked', null],
     ['Trump Putin summit location', 'place'],
     ['Istanbul talks length', 'duration'],
+    ['Russia occupied territory percentage', 'number'],
     ['What does the Kremlin want when it comes to NATO?', null],
     ['What is the date of the talks?', null],
     ['And when will they meet?', 'time'],

@@ -41,6 +41,7 @@ const KEYWORD_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['place', /\b(location|venue)\b/i],
   ['time', /\bdate\b/i],
   ['duration', /\b(length|duration)\b/i],
+  ['number', /\b(number|amount|total|count|percentage|percent|share|size|toll)\b/i],
 ];
 
 /**
