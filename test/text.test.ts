@@ -218,6 +218,9 @@ describe('answer types', () => {
     ['month', 'long', 'truce', false],
     [undefined, 'show', 'me', true],
     ['putin', 'show', 'up', false],
+    [undefined, 'list', 'the', true],
+    ['you', 'list', 'the', true],
+    ['delegation', 'list', undefined, false],
   ] as const)(
     'after %s, %s before %s only frames the question: %s',
     (previous, word, next, frames) => {

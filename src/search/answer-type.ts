@@ -120,18 +120,25 @@ export function holdsAnswerType(passage: string, type: AnswerType): boolean {
 /** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
 const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often', 'come']);
 
-/** Verbs that, before "me" or "us", ask the bot for something rather than about it ("show me …"). */
-const REQUEST_VERBS = new Set(['show', 'find', 'get', 'fetch', 'bring', 'display']);
+/**
+ * Verbs that ask the bot for something rather than about it, when they open the
+ * message or follow "you"/"please" ("list the delegates", "can you show …") or
+ * come before "me"/"us" ("show me …"). Elsewhere they are the question's words
+ * ("the delegation list", "did Putin show up").
+ */
+const REQUEST_VERBS = new Set(['show', 'find', 'get', 'fetch', 'bring', 'display', 'list']);
+const REQUEST_ADDRESS = new Set(['you', 'u', 'please', 'pls', 'plz']);
 
 /**
  * Whether a word only frames the question, given its neighbours: the word
- * after "how" in "how long", or a request verb before "me" ("show me").
+ * after "how" in "how long", or a request verb (see {@link REQUEST_VERBS}).
  *
  * @example
  * isQuestionPhraseWord('how', 'long', 'did') // => true
  * isQuestionPhraseWord('month', 'long', 'truce') // => false
  * isQuestionPhraseWord(undefined, 'show', 'me') // => true
  * isQuestionPhraseWord('putin', 'show', 'up') // => false
+ * isQuestionPhraseWord('delegation', 'list', undefined) // => false
  */
 export function isQuestionPhraseWord(
   previous: string | undefined,
@@ -139,5 +146,6 @@ export function isQuestionPhraseWord(
   next: string | undefined,
 ): boolean {
   if (previous === 'how' && HOW_WORDS.has(word)) return true;
-  return REQUEST_VERBS.has(word) && (next === 'me' || next === 'us');
+  if (!REQUEST_VERBS.has(word)) return false;
+  return next === 'me' || next === 'us' || previous === undefined || REQUEST_ADDRESS.has(previous);
 }

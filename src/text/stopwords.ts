@@ -19,7 +19,7 @@ yet you youd youll youre youve your yours yourself yourselves also however altho
 etc onto toward towards within without among amongst across along around beside besides beyond
 despite except inside outside since unless whereas whenever wherever whoever whatever whichever`;
 
-const QUESTION_WORDS = `tell explain describe give list summarize summarise know knew
+const QUESTION_WORDS = `tell explain describe give summarize summarise know knew
 happen happened happening anything something everything thing things stuff
 kind sort type much many way ways exactly actually really basically
 think thinks believe believes feel feels reckon reckons opinion
