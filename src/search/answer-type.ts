@@ -34,6 +34,7 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['place', /^where\b/i],
   ['statement', /^what (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
 ];
+/** The first of these in a question is where what it asks begins ("On *which* day …"). */
 const QUESTION_WORD = /\b(?:what|which|who|whos|whom|whose|when|where|why|how)\b/i;
 
 /** Nouns by which a keyword query, having no question word, names the kind it wants ("summit location"). */
