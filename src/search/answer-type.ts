@@ -12,6 +12,10 @@ export type AnswerType = 'person' | 'role' | 'place' | 'number' | 'time' | 'dura
 const ROLES =
   'aide|adviser|advisor|minister|secretary|secretary-general|spokesman|spokeswoman|spokesperson|chief|president|vice-president|chancellor|premier|envoy|ambassador|negotiator|commander|general|official|head|director|leader|chairman|chair|governor|mayor|senator|diplomat|deputy|king|queen|pope|prince';
 
+/** Nouns that name an amount: a question about one asks for a number ("Umerov age"). */
+const AMOUNT_NOUNS =
+  'number|amount|total|count|percentage|percent|proportion|share|size|toll|age|population|cost|price';
+
 /**
  * Question words that ask for a kind of answer. The question's first question
  * word decides: in "How long did it last, and when?" the question is how long,
@@ -19,6 +23,14 @@ const ROLES =
  */
 const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['number', /^how (many|much|old|far|big)\b/i],
+  // "What is the population of …", "What percentage …", "What's the total number …"
+  [
+    'number',
+    new RegExp(
+      `^(?:what|which)(?:'s| is| was| are| were)?\\s+(?:the\\s+)?(?:\\w+\\s+)?(?:${AMOUNT_NOUNS})\\b`,
+      'i',
+    ),
+  ],
   ['duration', /^how long\b/i],
   ['time', /^(when|(what|which) (time|date|day|year|month)|how (soon|often))\b/i],
   // "What job does Medinsky hold?", "Who is Peskov?" — but "Who is Ukraine's foreign minister?" asks for a person.
@@ -42,7 +54,7 @@ const KEYWORD_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['place', /\b(location|venue)\b/i],
   ['time', /\bdate\b/i],
   ['duration', /\b(length|duration)\b/i],
-  ['number', /\b(number|amount|total|count|percentage|percent|share|size|toll)\b/i],
+  ['number', new RegExp(`\\b(?:${AMOUNT_NOUNS})\\b`, 'i')],
 ];
 
 /**
