@@ -13,6 +13,30 @@ beforeAll(async () => {
 
 const top = (question: string) => answer(index, question).results[0]?.source.paragraph;
 
+/** An index of one made-up article: its paragraphs are `paragraphs`, numbered from 1. */
+function madeUpIndex(
+  id: string,
+  title: string,
+  paragraphs: string[],
+  publisher: string | null = null,
+): SearchIndex {
+  return buildIndex([
+    {
+      id,
+      title,
+      titleDerived: false,
+      publisher,
+      published: null,
+      url: null,
+      paragraphs: splitParagraphs(paragraphs.join('\n\n')).map((text, i) => ({
+        number: i + 1,
+        text,
+        boilerplate: null,
+      })),
+    },
+  ]);
+}
+
 describe('ranking', () => {
   it.each([
     ['Who led Ukraine’s delegation?', [22]],
@@ -111,22 +135,17 @@ describe('abstention', () => {
 
 describe('abstention on a made-up article', () => {
   // Invented text, so that the mechanisms are tested, not this corpus's words.
-  const mining = buildIndex([
-    {
-      id: 'mining',
-      title: 'Coal talks in Lisbon',
-      titleDerived: false,
-      publisher: 'Daily News',
-      published: null,
-      url: null,
-      paragraphs: splitParagraphs(
-        'Maria Lopez signed the bituminous coal agreement in Lisbon in 2024.\n\n' +
-          'The miners said the price of coal had doubled in three years.\n\n' +
-          'It was an important day for the union, its leader Ana Silva said.\n\n' +
-          'Sir Keir Starmer toured the upper tier of the mine.',
-      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
-    },
-  ]);
+  const mining = madeUpIndex(
+    'mining',
+    'Coal talks in Lisbon',
+    [
+      'Maria Lopez signed the bituminous coal agreement in Lisbon in 2024.',
+      'The miners said the price of coal had doubled in three years.',
+      'It was an important day for the union, its leader Ana Silva said.',
+      'Sir Keir Starmer toured the upper tier of the mine.',
+    ],
+    'Daily News',
+  );
 
   it('does not let a number stand in for a word the question asks about', () => {
     // The passage holds a number, which "how old" asks for, but nothing about age.
@@ -209,19 +228,9 @@ describe('abstention on a made-up article', () => {
 });
 
 describe('chat openers', () => {
-  const border = buildIndex([
-    {
-      id: 'border',
-      title: 'Border queues',
-      titleDerived: false,
-      publisher: null,
-      published: null,
-      url: null,
-      paragraphs: splitParagraphs(
-        'Drivers at the border faced long waits on Monday, waiting for hours.\n\n' +
-          'The two ministers agreed a new trade deal in Geneva.',
-      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
-    },
+  const border = madeUpIndex('border', 'Border queues', [
+    'Drivers at the border faced long waits on Monday, waiting for hours.',
+    'The two ministers agreed a new trade deal in Geneva.',
   ]);
   const paragraphs = (question: string) =>
     answer(border, question).results.map((result) => result.source.paragraph);
@@ -235,21 +244,11 @@ describe('chat openers', () => {
 });
 
 describe('names and words in other forms', () => {
-  const talks = buildIndex([
-    {
-      id: 'talks',
-      title: 'Talks',
-      titleDerived: false,
-      publisher: null,
-      published: null,
-      url: null,
-      paragraphs: splitParagraphs(
-        'A Ukrainian source said the leaders will meet again in June.\n\n' +
-          'Iraq signed a trade deal on Monday.\n\n' +
-          'Dmitry Peskov said talks were needed.\n\n' +
-          'The deal was welcomed by Kremlin spokesman Dmitry Peskov.',
-      ).map((text, i) => ({ number: i + 1, text, boilerplate: null })),
-    },
+  const talks = madeUpIndex('talks', 'Talks', [
+    'A Ukrainian source said the leaders will meet again in June.',
+    'Iraq signed a trade deal on Monday.',
+    'Dmitry Peskov said talks were needed.',
+    'The deal was welcomed by Kremlin spokesman Dmitry Peskov.',
   ]);
 
   it('answers who someone is with the passage that gives their role', () => {
