@@ -145,8 +145,9 @@ function rawBaseline(engine: MiniSearch<{ id: string; text: string }>, set: Ques
  * `questions.json`, the dev set the ranking was tuned on; `validation.json`,
  * written later, blind to the code, and then read to find what to fix; and
  * `fresh.json`, written at the end of the second session, then read; and
- * `blind.json`, written at the start of the third, then read; and `final.json`,
- * written with it but scored only at the end, to show what carries over.
+ * `blind.json`, written at the start of the third, then read; `final.json`,
+ * written with it and scored after that session's first changes, then read; and
+ * `last.json`, written later in that session and scored only at its end.
  */
 const QUESTION_SETS = [
   ['dev', 'questions.json'],
@@ -154,6 +155,7 @@ const QUESTION_SETS = [
   ['fresh', 'fresh.json'],
   ['blind', 'blind.json'],
   ['final', 'final.json'],
+  ['last', 'last.json'],
 ] as const;
 
 async function main() {

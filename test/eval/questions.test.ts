@@ -36,55 +36,59 @@ const seedLines = readFileSync(join(repoRoot, 'seeds', '000_54ae5372d3de91ff.txt
   .split(/\r?\n/);
 
 // Every question set (see scripts/eval.ts) obeys the same rules.
-describe.each(['questions.json', 'validation.json', 'fresh.json', 'blind.json', 'final.json'])(
-  'eval question set %s',
-  (file) => {
-    const set = JSON.parse(readFileSync(join(here, file), 'utf8')) as QuestionSet;
+describe.each([
+  'questions.json',
+  'validation.json',
+  'fresh.json',
+  'blind.json',
+  'final.json',
+  'last.json',
+])('eval question set %s', (file) => {
+  const set = JSON.parse(readFileSync(join(here, file), 'utf8')) as QuestionSet;
 
-    it('targets the Istanbul talks seed article', () => {
-      expect(set.article).toBe('000_54ae5372d3de91ff');
-      expect(seedLines.length).toBe(38);
-    });
+  it('targets the Istanbul talks seed article', () => {
+    expect(set.article).toBe('000_54ae5372d3de91ff');
+    expect(seedLines.length).toBe(38);
+  });
 
-    it('has enough questions', () => {
-      expect(set.answerable.length).toBeGreaterThanOrEqual(60);
-      expect(set.unanswerable.length).toBeGreaterThanOrEqual(10);
-    });
+  it('has enough questions', () => {
+    expect(set.answerable.length).toBeGreaterThanOrEqual(60);
+    expect(set.unanswerable.length).toBeGreaterThanOrEqual(10);
+  });
 
-    it('only uses gold paragraphs that exist and are not boilerplate', () => {
-      for (const { q, paragraphs } of set.answerable) {
-        expect(paragraphs.length, q).toBeGreaterThan(0);
-        expect(new Set(paragraphs).size, q).toBe(paragraphs.length);
-        for (const n of paragraphs) {
-          expect(Number.isInteger(n), `${q}: ${n}`).toBe(true);
-          expect(n, q).toBeGreaterThanOrEqual(1);
-          expect(n, q).toBeLessThanOrEqual(seedLines.length);
-          expect(seedLines[n - 1]?.trim(), `${q}: line ${n} is empty`).not.toBe('');
-          expect(BOILERPLATE.has(n), `${q}: line ${n} is boilerplate`).toBe(false);
-        }
+  it('only uses gold paragraphs that exist and are not boilerplate', () => {
+    for (const { q, paragraphs } of set.answerable) {
+      expect(paragraphs.length, q).toBeGreaterThan(0);
+      expect(new Set(paragraphs).size, q).toBe(paragraphs.length);
+      for (const n of paragraphs) {
+        expect(Number.isInteger(n), `${q}: ${n}`).toBe(true);
+        expect(n, q).toBeGreaterThanOrEqual(1);
+        expect(n, q).toBeLessThanOrEqual(seedLines.length);
+        expect(seedLines[n - 1]?.trim(), `${q}: line ${n} is empty`).not.toBe('');
+        expect(BOILERPLATE.has(n), `${q}: line ${n} is boilerplate`).toBe(false);
       }
-    });
+    }
+  });
 
-    it('has no duplicate questions', () => {
-      const all = [...set.answerable, ...set.unanswerable].map(({ q }) => q.trim().toLowerCase());
-      const dupes = all.filter((q, i) => all.indexOf(q) !== i);
-      expect(dupes).toEqual([]);
-    });
+  it('has no duplicate questions', () => {
+    const all = [...set.answerable, ...set.unanswerable].map(({ q }) => q.trim().toLowerCase());
+    const dupes = all.filter((q, i) => all.indexOf(q) !== i);
+    expect(dupes).toEqual([]);
+  });
 
-    it('labels every question with a known style', () => {
-      for (const { q, style } of set.answerable) {
-        expect(STYLES, q).toContain(style);
-      }
-      for (const { q, style } of set.unanswerable) {
-        if (style !== undefined) expect(STYLES, q).toContain(style);
-      }
-    });
+  it('labels every question with a known style', () => {
+    for (const { q, style } of set.answerable) {
+      expect(STYLES, q).toContain(style);
+    }
+    for (const { q, style } of set.unanswerable) {
+      if (style !== undefined) expect(STYLES, q).toContain(style);
+    }
+  });
 
-    it('explains every unanswerable question', () => {
-      for (const { q, why } of set.unanswerable) {
-        expect(q.trim(), 'empty question').not.toBe('');
-        expect(why.trim(), q).not.toBe('');
-      }
-    });
-  },
-);
+  it('explains every unanswerable question', () => {
+    for (const { q, why } of set.unanswerable) {
+      expect(q.trim(), 'empty question').not.toBe('');
+      expect(why.trim(), q).not.toBe('');
+    }
+  });
+});
