@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answer, MAX_QUESTION_LENGTH, searchPassages } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
-import { splitParagraphs } from '../src/corpus/split.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 
 let index: SearchIndex;
@@ -28,11 +27,7 @@ function madeUpIndex(
       publisher,
       published: null,
       url: null,
-      paragraphs: splitParagraphs(paragraphs.join('\n\n')).map((text, i) => ({
-        number: i + 1,
-        text,
-        boilerplate: null,
-      })),
+      paragraphs: paragraphs.map((text, i) => ({ number: i + 1, text, boilerplate: null })),
     },
   ]);
 }
