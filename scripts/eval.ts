@@ -13,6 +13,7 @@ import { answer } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import type { Article } from '../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
+import { QUESTION_SETS } from '../test/eval/sets.ts';
 import { loadSotuArticles } from './lib/sotu.ts';
 
 interface QuestionSet {
@@ -139,24 +140,6 @@ function rawBaseline(engine: MiniSearch<{ id: string; text: string }>, set: Ques
   const empty = set.unanswerable.filter(({ q }) => engine.search(q).length === 0).length;
   return { hitAt1: hit1 / set.answerable.length, hitAt3: hit3 / set.answerable.length, empty };
 }
-
-/**
- * The question sets, each written by someone who saw only the article:
- * `questions.json`, the dev set the ranking was tuned on; `validation.json`,
- * written later, blind to the code, and then read to find what to fix; and
- * `fresh.json`, written at the end of the second session, then read; and
- * `blind.json`, written at the start of the third, then read; `final.json`,
- * written with it and scored after that session's first changes, then read; and
- * `last.json`, written later in that session and scored only at its end.
- */
-const QUESTION_SETS = [
-  ['dev', 'questions.json'],
-  ['validation', 'validation.json'],
-  ['fresh', 'fresh.json'],
-  ['blind', 'blind.json'],
-  ['final', 'final.json'],
-  ['last', 'last.json'],
-] as const;
 
 async function main() {
   const args = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { QUESTION_SETS } from './sets.ts';
 
 type Style = 'keywords' | 'question' | 'paraphrase' | 'casual' | 'spelling';
 
@@ -36,14 +37,7 @@ const seedLines = readFileSync(join(repoRoot, 'seeds', '000_54ae5372d3de91ff.txt
   .split(/\r?\n/);
 
 // Every question set (see scripts/eval.ts) obeys the same rules.
-describe.each([
-  'questions.json',
-  'validation.json',
-  'fresh.json',
-  'blind.json',
-  'final.json',
-  'last.json',
-])('eval question set %s', (file) => {
+describe.each(QUESTION_SETS.map(([, file]) => file))('eval question set %s', (file) => {
   const set = JSON.parse(readFileSync(join(here, file), 'utf8')) as QuestionSet;
 
   it('targets the Istanbul talks seed article', () => {

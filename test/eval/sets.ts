@@ -1,0 +1,19 @@
+/**
+ * The eval question sets in this folder, by name and file, each written by
+ * someone who saw only the article, never the code:
+ * - `questions.json`, the dev set the ranking was tuned on;
+ * - `validation.json` and `fresh.json`, written in the second session, scored, then read;
+ * - `blind.json` and `final.json`, written at the start of the third, each scored
+ *   before it was read;
+ * - `last.json`, written later in the third session and scored only at its end.
+ *
+ * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
+ */
+export const QUESTION_SETS = [
+  ['dev', 'questions.json'],
+  ['validation', 'validation.json'],
+  ['fresh', 'fresh.json'],
+  ['blind', 'blind.json'],
+  ['final', 'final.json'],
+  ['last', 'last.json'],
+] as const;
