@@ -68,6 +68,7 @@ describe('terms', () => {
   it('keeps different words apart', () => {
     expect(toTerm('hour')).toBe(toTerm('hours'));
     expect(toTerm('talks')).not.toBe(toTerm('tanks'));
+    expect(toTerm('news')).not.toBe(toTerm('new'));
   });
 
   it('drops stop words but keeps capitalised acronyms', () => {

@@ -41,6 +41,26 @@ const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/**
+ * Words the Porter stemmer gets wrong, with the stem Porter2 (the English
+ * Snowball stemmer) gives them by its list of exceptions: "news" is not the
+ * plural of "new", nor "bias" of "bia"; "dying" is "die".
+ */
+const STEM_EXCEPTIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    news: 'news',
+    bias: 'bias',
+    cosmos: 'cosmos',
+    atlantic: 'atlantic',
+    andes: 'andes',
+    skies: 'sky',
+    skis: 'ski',
+    dying: 'die',
+    lying: 'lie',
+    tying: 'tie',
+  }),
+);
+
 /** Words longer than this are not words a reader types; they are cut so they cannot cost time. */
 const MAX_WORD_LENGTH = 40;
 
@@ -51,8 +71,8 @@ const TERM_CACHE_LIMIT = 500_000;
 
 /**
  * Turns one folded word (see `tokenize`) into its index term: number words
- * become digits, irregular past forms their base ("held" → "hold"), British spellings American, then Porter stemming and
- * transliteration folding.
+ * become digits, irregular past forms their base ("held" → "hold"), British spellings American, then Porter stemming
+ * (with Porter2's exceptions: "news" is no plural) and transliteration folding.
  *
  * @example
  * toTerm('defence') === toTerm('defense') // => true
@@ -65,10 +85,14 @@ export function toTerm(word: string): string {
   const clipped = word.slice(0, MAX_WORD_LENGTH);
   const term =
     NUMBER_WORDS.get(clipped) ??
-    (/^\d/.test(clipped) ? clipped : foldTransliteration(stemmer(americanize(baseForm(clipped)))));
+    (/^\d/.test(clipped) ? clipped : foldTransliteration(stem(americanize(baseForm(clipped)))));
   if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
   termCache.set(word, term);
   return term;
+}
+
+function stem(word: string): string {
+  return STEM_EXCEPTIONS.get(word) ?? stemmer(word);
 }
 
 /**
