@@ -244,6 +244,7 @@ describe('names and words in other forms', () => {
     'Iraq signed a trade deal on Monday.',
     'Dmitry Peskov said talks were needed.',
     'The deal was welcomed by Kremlin spokesman Dmitry Peskov.',
+    'Mark Jones and Marco Rossi approved the plan.',
   ]);
 
   it('answers who someone is with the passage that gives their role', () => {
@@ -252,6 +253,13 @@ describe('names and words in other forms', () => {
 
   it('reads a phrasal verb written solid as the verb ("meetup")', () => {
     expect(answer(talks, 'when is the next leaders meetup').results[0]?.source.paragraph).toBe(1);
+  });
+
+  it('among names one letter off, takes the one that sounds the same', () => {
+    // "Marko" is one letter off "Mark" and "Marco"; only "Marco" is said the same way.
+    expect(answer(talks, 'What did Marko Rossi approve?').corrections).toEqual([
+      { from: 'Marko', to: 'Marco' },
+    ]);
   });
 
   it('takes a long name one letter off a name of the articles for a spelling of it', () => {

@@ -337,12 +337,14 @@ function closestTerms(
     .map(([candidate, [info, edits]]) => {
       // A swap of neighbours is one slip of the fingers, though it takes two edits.
       const swapped = isSwap(term, candidate);
-      return { candidate, info, swapped, distance: swapped ? 1 : edits };
+      const soundsAlike = soundKey(candidate) === soundKey(term);
+      return { candidate, info, swapped, soundsAlike, distance: swapped ? 1 : edits };
     })
     .sort(
       (a, b) =>
         a.distance - b.distance ||
         Number(b.swapped) - Number(a.swapped) ||
+        Number(b.soundsAlike) - Number(a.soundsAlike) ||
         b.info.passages - a.info.passages,
     );
   const best = candidates[0];
@@ -354,6 +356,23 @@ function closestTerms(
     .slice(0, 3)
     .map(({ info }) => info.word);
   return { exact, nameSlip: nameSlip && best ? best.candidate : null, near };
+}
+
+/**
+ * A term as it sounds, so that a letter typed for another of the same sound
+ * ("Marko" for "Marco") is the likeliest slip among those one edit away ("Mark").
+ *
+ * @example
+ * soundKey('marko') === soundKey('marco') // => true
+ */
+function soundKey(term: string): string {
+  return term
+    .replace(/ph/g, 'f')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/z/g, 's')
+    .replace(/x/g, 'ks')
+    .replace(/(.)\1+/g, '$1');
 }
 
 /** Whether two strings differ only by two neighbouring characters swapped ("kier", "keir"). */
