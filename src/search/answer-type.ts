@@ -32,6 +32,7 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
     ),
   ],
   ['duration', /^how long\b/i],
+  ['person', /^(?:what|which)(?:'s| is| was| are| were)?\s+(?:the\s+)?(?:full\s+)?names?\b/i],
   ['time', /^(when|(what|which) (time|date|day|year|month)|how (soon|often))\b/i],
   // "What job does Medinsky hold?", "Who is Peskov?" — but "Who is Ukraine's foreign minister?" asks for a person.
   ['role', /^(?:what|which) (?:job|role|position|title|post)\b/i],
@@ -55,6 +56,8 @@ const KEYWORD_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ['time', /\bdate\b/i],
   ['duration', /\b(length|duration)\b/i],
   ['number', new RegExp(`\\b(?:${AMOUNT_NOUNS})\\b`, 'i')],
+  ['person', /\bname\b/i],
+  ['role', /\bjob\b/i],
 ];
 
 /**
