@@ -23,4 +23,19 @@ describe('names a paragraph refers to', () => {
     expect(context[2]).toEqual(expect.arrayContaining([toTerm('keir'), toTerm('starmer')]));
     expect(context[2]).not.toContain(toTerm('tirana'));
   });
+
+  it('gives a person the article names for the first time the role the paragraph before left unnamed', () => {
+    const context = contextTerms([
+      'Turkey’s foreign minister called it an important day.',
+      'Hakan Fidan shared a picture of the delegations.',
+      'Hakan Fidan then left.',
+      'The talks were led by defence minister Rustem Umerov.',
+      'Anna Berg, a spokeswoman, said nothing.',
+    ]);
+    expect(context[1]).toEqual(expect.arrayContaining([toTerm('foreign'), toTerm('minister')]));
+    // Named before: the role of the paragraph before is no introduction of him.
+    expect(context[2]).not.toContain(toTerm('minister'));
+    // The minister there is named ("defence minister Rustem Umerov"): Anna Berg is someone else.
+    expect(context[4]).not.toContain(toTerm('minister'));
+  });
 });

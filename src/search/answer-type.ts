@@ -9,7 +9,7 @@ import { CHAT_OPENERS } from '../text/stopwords.ts';
 export type AnswerType = 'person' | 'role' | 'place' | 'number' | 'time' | 'duration' | 'statement';
 
 /** Nouns for what a person is: they stand before a name to say who it is ("Kremlin spokesman Dmitry Peskov"). */
-const ROLES =
+export const ROLES =
   'aide|adviser|advisor|minister|secretary|secretary-general|spokesman|spokeswoman|spokesperson|chief|president|vice-president|chancellor|premier|envoy|ambassador|negotiator|commander|general|official|head|director|leader|chairman|chair|governor|mayor|senator|diplomat|deputy|king|queen|pope|prince';
 
 /** Nouns that name an amount: a question about one asks for a number ("Umerov age"). */

@@ -1,5 +1,6 @@
 import { isStopWord } from '../text/stopwords.ts';
 import { toTerm } from '../text/terms.ts';
+import { ROLES } from './answer-type.ts';
 
 /**
  * Who a paragraph is about, beyond the words it uses. News paragraphs name a
@@ -7,7 +8,10 @@ import { toTerm } from '../text/terms.ts';
  * pronoun ("he said"). A passage's *context terms* are
  * - the rest of each name it mentions in part, when the article names exactly
  *   one person that way ("Keir" → "starmer"), and
- * - the names of the paragraph before it, which its pronouns usually point to.
+ * - the names of the paragraph before it, which its pronouns usually point to;
+ * - when it opens with a person the article has not named before, the role the
+ *   paragraph before gives without a name: news introduces "Turkey's foreign
+ *   minister" and names him next ("Hakan Fidan shared …").
  * They are indexed in a separate field that counts less than the passage's own words.
  */
 
@@ -88,9 +92,39 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
     }
     return words;
   });
+  const named = new Set<string>();
   return namesPerParagraph.map((names, i) => {
     const words = new Set([...(completed[i] ?? []), ...(completed[i - 1] ?? [])]);
+    const opening = names[0];
+    const introduces =
+      opening !== undefined &&
+      opening.length >= 2 &&
+      opening.every((word) => !named.has(word)) &&
+      opensWithName(paragraphs[i] ?? '');
+    if (introduces) for (const word of unnamedRoles(paragraphs[i - 1] ?? '')) words.add(word);
+    for (const name of names) for (const word of name) named.add(word);
     for (const name of names) for (const word of name) words.delete(word);
     return [...words].filter((word) => !isStopWord(word)).map(toTerm);
   });
+}
+
+/** A role word, with the word that says which one ("foreign minister"), and no name after it. */
+const UNNAMED_ROLE = new RegExp(`(?:\\b(\\p{Ll}+) )?\\b(${ROLES})\\b(?! \\p{Lu})`, 'gu');
+
+/**
+ * The words of the roles a text gives without naming who holds them.
+ *
+ * @example
+ * unnamedRoles('Turkey’s foreign minister hailed it.') // => ['foreign', 'minister']
+ * unnamedRoles('Foreign minister Hakan Fidan hailed it.') // => []
+ */
+function unnamedRoles(text: string): string[] {
+  return [...text.matchAll(UNNAMED_ROLE)].flatMap(([, which, role]) =>
+    which && !isStopWord(which) ? [which, role ?? ''] : [role ?? ''],
+  );
+}
+
+/** Whether a text begins with a name of two words or more ("Hakan Fidan said …"). */
+function opensWithName(text: string): boolean {
+  return /^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u.test(text);
 }
