@@ -245,10 +245,15 @@ describe('names and words in other forms', () => {
     'Dmitry Peskov said talks were needed.',
     'The deal was welcomed by Kremlin spokesman Dmitry Peskov.',
     'Mark Jones and Marco Rossi approved the plan.',
+    'The ferry took the fastest route across the lake.',
   ]);
 
   it('answers who someone is with the passage that gives their role', () => {
     expect(answer(talks, 'who is Peskov').results[0]?.source.paragraph).toBe(4);
+  });
+
+  it('reads an adjective in another degree as the same word ("fast", "fastest")', () => {
+    expect(answer(talks, 'how fast was the ferry').results[0]?.source.paragraph).toBe(6);
   });
 
   it('reads a phrasal verb written solid as the verb ("meetup")', () => {

@@ -149,6 +149,18 @@ describe('synonyms', () => {
     expect(wordnet.synonyms('largest')).toContain('big');
     wordnet.close();
   });
+
+  it('gives the other degrees of an adjective, but not a word of its own', () => {
+    const wordnet = new WordNet();
+    expect(wordnet.degrees('fastest')).toEqual(['fast', 'faster']);
+    expect(wordnet.degrees('big')).toEqual(['bigger', 'biggest']);
+    expect(wordnet.degrees('easy')).toEqual(['easier', 'easiest']);
+    // "number" is no "more numb", nor "Easter" "more east"; "power" is no adjective's degree.
+    expect(wordnet.degrees('number')).toEqual([]);
+    expect(wordnet.degrees('east')).not.toContain('easter');
+    expect(wordnet.degrees('power')).toEqual([]);
+    wordnet.close();
+  });
 });
 
 describe('chat markup', () => {

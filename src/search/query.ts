@@ -15,6 +15,8 @@ export const WORDNET_WEIGHT = 0.3;
 export const RELATED_WEIGHT = 0.25;
 /** How much another form of a name counts ("Albania" for "Albanian"). */
 export const NAME_FORM_WEIGHT = 0.8;
+/** How much another degree of an adjective counts ("fastest" for "fast"). */
+export const DEGREE_WEIGHT = 0.8;
 /** How much a typo-corrected word counts next to one spelled as in the text. */
 export const CORRECTION_WEIGHT = 0.8;
 /** How much more a missing name (a person, place, organisation) weighs than a missing common word. */
@@ -212,9 +214,19 @@ function toConcept(
     modifier: false,
     paraphrased: false,
   };
+  const degrees = synonyms
+    .degrees(token.word)
+    .filter((degree) => degree.terms.every((form) => isKnown(index, form)));
   if (isKnown(index, term)) {
     addSearchTerms(index, concept, [term], 1);
+    for (const degree of degrees) addSearchTerms(index, concept, degree.terms, DEGREE_WEIGHT);
     concept.entity ||= isName(index, term);
+    return concept;
+  }
+  // "How fast …" when the text says "the fastest possible steps": the same word, compared.
+  if (degrees.length > 0) {
+    concept.term = degrees[0]?.terms[0] ?? term;
+    for (const degree of degrees) addSearchTerms(index, concept, degree.terms, DEGREE_WEIGHT);
     return concept;
   }
   // Chat drops the final g ("meetin", "draggin").

@@ -115,6 +115,16 @@ export class Synonyms {
     return this.#cached(`~${word}`, () => this.#wordnet.related(word));
   }
 
+  /**
+   * The other degrees of an adjective (see {@link WordNet.degrees}), as index terms.
+   *
+   * @example
+   * new Synonyms().degrees('fast') // => [{ terms: ['faster'] }, { terms: ['fastest'] }]
+   */
+  degrees(word: string): readonly Synonym[] {
+    return this.#cached(`>${word}`, () => this.#wordnet.degrees(word));
+  }
+
   /** WordNet lemmas as index terms, processed once per word. */
   #cached(key: string, lemmas: () => readonly string[]): readonly Synonym[] {
     let synonyms = this.#wordnetCache.get(key);
