@@ -201,6 +201,33 @@ describe('abstention on a made-up article', () => {
     ).toBe(2);
   });
 
+  it('reads a capitalised word after the first as a name', () => {
+    // "Bolt" is an English word, but typed with a capital after "What did" it names someone.
+    expect(answer(mining, 'What did Bolt say about the coal price?')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions Bolt.',
+    });
+  });
+
+  it('reads a misspelt word as the word, not as a name no article mentions', () => {
+    // Stemming hides the likeness: "agreemnts" and "agreement" stem apart.
+    expect(answer(mining, 'who signed the coal agreemnts').corrections).toEqual([
+      { from: 'agreemnts', to: 'agreement' },
+    ]);
+    // "absense" is English misspelt, which no article uses: it weighs as a missing word, no more.
+    const absence = answer(mining, 'Maria Lopez absense from Lisbon');
+    expect(absence.reason).toBeUndefined();
+    expect(absence.results[0]?.source.paragraph).toBe(1);
+    expect(answer(mining, 'what did the miners say about the coal price aftrwards').answered).toBe(
+      true,
+    );
+    // An unknown word nothing is one slip from is still taken for a name.
+    expect(answer(mining, 'what did Qorvantis say')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions Qorvantis.',
+    });
+  });
+
   it('corrects two swapped letters, and two other edits only in a long word', () => {
     expect(answer(mining, 'what did Maria Lpoez sign').corrections).toEqual([
       { from: 'Lpoez', to: 'Lopez' },

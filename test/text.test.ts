@@ -5,7 +5,7 @@ import {
   isQuestionPhraseWord,
 } from '../src/search/answer-type.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';
-import { americanize, foldTransliteration } from '../src/text/spelling.ts';
+import { americanize, foldTransliteration, likelySlips } from '../src/text/spelling.ts';
 import { isStopWord } from '../src/text/stopwords.ts';
 import { Synonyms } from '../src/text/synonyms.ts';
 import { indexTerms, toTerm } from '../src/text/terms.ts';
@@ -169,6 +169,26 @@ describe('chat markup', () => {
       'who led it ?',
     );
     expect(cleanInput('@everyone who led it')).toBe('@everyone who led it');
+  });
+});
+
+describe('likely slips of spelling', () => {
+  it.each([
+    ['absense', 'absence'],
+    ['personaly', 'personally'],
+    ['negotiatons', 'negotiations'],
+    ['prisonner', 'prisoner'],
+    ['seperate', 'separate'],
+    ['wernt', 'werent'],
+    ['recieve', 'receive'],
+  ])('%s is one slip from %s', (typed, meant) => {
+    expect(likelySlips(typed)).toContain(meant);
+  });
+
+  it('leaves out the word itself and edits that are no likely slip', () => {
+    expect(likelySlips('absense')).not.toContain('absense');
+    // A consonant for an unrelated one is no likely slip: "tanks" is not "talks".
+    expect(likelySlips('tanks')).not.toContain('talks');
   });
 });
 

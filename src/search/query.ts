@@ -1,7 +1,8 @@
 import { cleanInput } from '../text/normalize.ts';
+import { likelySlips } from '../text/spelling.ts';
 import { isChatOpener, isStopWord } from '../text/stopwords.ts';
 import type { Synonym, Synonyms } from '../text/synonyms.ts';
-import { toTerm } from '../text/terms.ts';
+import { termOf, toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
 import type { WordKind } from '../text/wordnet.ts';
 import { type AnswerType, expectedAnswerType, isQuestionPhraseWord } from './answer-type.ts';
@@ -100,11 +101,18 @@ export function analyzeQuery(
   question: string,
 ): AnalyzedQuery {
   const text = cleanInput(question);
-  const tokens = contentTokens(index, synonyms, withoutOpeners(tokenize(text)));
-  // Capitals mark names, except on a question's first word or in a shouted question.
+  const words = withoutOpeners(tokenize(text));
+  const tokens = contentTokens(index, synonyms, words);
+  // Capitals mark names, except on a question's first word or in a shouted question:
+  // "Macrone" in "What did Macrone say" is typed as a name.
   const capitalsMeanNames = !isShouting(text);
   const concepts = tokens.map((token, position) =>
-    toConcept(index, synonyms, token, capitalsMeanNames && position > 0),
+    toConcept(
+      index,
+      synonyms,
+      token,
+      capitalsMeanNames && !(position === 0 && token.original === words[0]?.original),
+    ),
   );
   addCuratedSynonyms(index, synonyms, concepts);
   for (const concept of concepts) {
@@ -119,7 +127,8 @@ export function analyzeQuery(
     if (concept.status === 'noise' || (concept.status === 'missing' && concept.entity)) continue;
     const missing = concept.status === 'missing';
     const weight = concept.weight;
-    const word = concept.original.toLowerCase();
+    // A misspelt word the articles lack has its synonyms looked up as spelt right ("absense").
+    const word = ((missing && concept.correction) || concept.original).toLowerCase();
     const known = (synonym: Synonym) => synonym.terms.every((term) => isKnown(index, term));
     const synonymsKnown = synonyms.wordnet(word).filter(known);
     for (const synonym of synonymsKnown) {
@@ -254,12 +263,78 @@ function toConcept(
     concept.entity ||= isName(index, correction);
     return concept;
   }
+  const slip = kind === 'unknown' && !typedAsName ? slipOf(index, synonyms, token.word) : null;
+  if (slip?.term) {
+    concept.correction = index.vocabulary.get(slip.term)?.word ?? slip.word;
+    concept.term = slip.term;
+    addSearchTerms(index, concept, [slip.term], CORRECTION_WEIGHT);
+    concept.entity ||= isName(index, slip.term);
+    return concept;
+  }
   concept.nearMisses = close.near;
+  if (slip) {
+    // A word of English the articles lack, misspelt ("absense"): no name, and no grounds to refuse.
+    concept.correction = slip.word;
+    concept.status = isStopWord(slip.word) ? 'noise' : 'missing';
+    concept.modifier = synonyms.wordKind(slip.word) === 'adverb';
+    return concept;
+  }
   concept.status = isShorthand(token, kind) ? 'noise' : 'missing';
   concept.modifier = kind === 'adverb';
   // An unknown word is a name when WordNet knows it as one, or not at all (Erdogan, Macron).
   concept.entity ||= kind === 'proper' || (kind === 'unknown' && token.word.length >= 5);
   return concept;
+}
+
+/** Words shorter than this are too close to too many others to guess what they misspell. */
+const MIN_SLIP_LENGTH = 5;
+
+/**
+ * What a word unknown to the articles and to WordNet misspells, by one likely
+ * slip (see `likelySlips`): a stop word ("wernt" → "werent"); else a word of the
+ * articles, with its term, even where stemming hides the likeness ("negotiatons"
+ * → "negotiations"); else a word of English ("absense" → "absence"); else null: likelier a name.
+ */
+function slipOf(index: SearchIndex, synonyms: Synonyms, word: string): Slip | null {
+  if (word.length < MIN_SLIP_LENGTH) return null;
+  let slips = slipsOfIndex.get(index);
+  if (!slips) {
+    slips = new Map();
+    slipsOfIndex.set(index, slips);
+  }
+  let slip = slips.get(word);
+  if (slip === undefined) {
+    if (slips.size >= SLIP_CACHE_LIMIT) slips.clear();
+    slip = findSlip(index, synonyms, word);
+    slips.set(word, slip);
+  }
+  return slip;
+}
+
+interface Slip {
+  /** The word as meant. */
+  word: string;
+  /** Its index term, when the articles have it. */
+  term: string | null;
+}
+
+/** Each index's slips found so far: a hundred spellings are tried for each unknown word. */
+const slipsOfIndex = new WeakMap<SearchIndex, Map<string, Slip | null>>();
+const SLIP_CACHE_LIMIT = 10_000;
+
+function findSlip(index: SearchIndex, synonyms: Synonyms, word: string): Slip | null {
+  const slips = likelySlips(word);
+  const stopWord = slips.find(isStopWord);
+  if (stopWord) return { word: stopWord, term: null };
+  let best: { word: string; term: string; passages: number } | null = null;
+  for (const slip of slips) {
+    const term = termOf(slip);
+    const passages = index.vocabulary.get(term)?.passages ?? 0;
+    if (passages > (best?.passages ?? 0)) best = { word: slip, term, passages };
+  }
+  if (best) return best;
+  const english = slips.find((slip) => ['common', 'adverb'].includes(synonyms.wordKind(slip)));
+  return english ? { word: english, term: null } : null;
 }
 
 function isName(index: SearchIndex, term: string): boolean {

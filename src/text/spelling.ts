@@ -46,3 +46,37 @@ export function foldTransliteration(stem: string): string {
     .replace(/kh|ck/g, 'k')
     .replace(/(.)\1+/g, '$1');
 }
+
+const VOWELS = 'aeiou';
+/** Letters written for one another because they sound alike ("absense", "Marko"). */
+const SOUND_ALIKE: Readonly<Record<string, string>> = { s: 'cz', c: 'sk', k: 'c', z: 's' };
+
+/**
+ * The spellings one likely slip away from a word, the slips spelling checkers
+ * see most: a letter typed twice or once too few ("personaly", "prisonner"), a
+ * vowel left out or swapped for another ("negotiatons", "seperate"), two
+ * neighbours swapped, or a letter for one of the same sound ("absense"). Far
+ * fewer than every one-letter edit, so each can be looked up.
+ *
+ * @example
+ * likelySlips('absense') // includes 'absence'
+ * likelySlips('personaly') // includes 'personally'
+ */
+export function likelySlips(word: string): string[] {
+  const slips = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const before = word.slice(0, i);
+    const letter = word.charAt(i);
+    const after = word.slice(i + 1);
+    for (const vowel of VOWELS) slips.add(before + vowel + word.slice(i));
+    if (i === word.length) break;
+    slips.add(before + after);
+    slips.add(before + letter + letter + after);
+    const next = word.charAt(i + 1);
+    if (next && next !== letter) slips.add(before + next + letter + word.slice(i + 2));
+    const swaps = VOWELS.includes(letter) ? VOWELS : (SOUND_ALIKE[letter] ?? '');
+    for (const other of swaps) if (other !== letter) slips.add(before + other + after);
+  }
+  slips.delete(word);
+  return [...slips];
+}

@@ -82,13 +82,25 @@ const TERM_CACHE_LIMIT = 500_000;
 export function toTerm(word: string): string {
   const cached = termCache.get(word);
   if (cached !== undefined) return cached;
-  const clipped = word.slice(0, MAX_WORD_LENGTH);
-  const term =
-    NUMBER_WORDS.get(clipped) ??
-    (/^\d/.test(clipped) ? clipped : foldTransliteration(stem(americanize(baseForm(clipped)))));
+  const term = termOf(word);
   if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
   termCache.set(word, term);
   return term;
+}
+
+/**
+ * {@link toTerm} without its cache, for words looked at once, such as the
+ * spellings a typo may stand for: they would crowd the words of the articles out of it.
+ *
+ * @example
+ * termOf('negotiations') // => 'negoti'
+ */
+export function termOf(word: string): string {
+  const clipped = word.slice(0, MAX_WORD_LENGTH);
+  return (
+    NUMBER_WORDS.get(clipped) ??
+    (/^\d/.test(clipped) ? clipped : foldTransliteration(stem(americanize(baseForm(clipped)))))
+  );
 }
 
 function stem(word: string): string {
