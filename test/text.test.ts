@@ -74,6 +74,10 @@ describe('terms', () => {
   it('drops stop words but keeps capitalised acronyms', () => {
     expect(isStopWord('the')).toBe(true);
     expect(indexTerms('what did the US say')).toEqual(['us', 'sai']);
+    // "According to" frames a question; "accord" is a word ("the accord").
+    expect(indexTerms('according to the union, regarding the accord')).toEqual(
+      indexTerms('union accord'),
+    );
   });
 
   it('drops chat shorthand, which a large corpus may hold as other words', () => {

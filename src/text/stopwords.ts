@@ -17,7 +17,8 @@ those through thus to too under until up upon us very was wasnt we wed well were
 when whens where wheres whether which while who whos whom whose why whys will with wont would wouldnt
 yet you youd youll youre youve your yours yourself yourselves also however although though via per
 etc onto toward towards within without among amongst across along around beside besides beyond
-despite except inside outside since unless whereas whenever wherever whoever whatever whichever`;
+despite except inside outside since unless whereas whenever wherever whoever whatever whichever
+according regarding concerning`;
 
 const QUESTION_WORDS = `tell explain describe give summarize summarise know knew
 happen happened happening anything something everything thing things stuff
