@@ -24,7 +24,7 @@ describe('names a paragraph refers to', () => {
     expect(context[2]).not.toContain(toTerm('tirana'));
   });
 
-  it('gives a person the article names for the first time the role the paragraph before left unnamed', () => {
+  it('links a role left unnamed and the person the next paragraph names for the first time', () => {
     const context = contextTerms([
       'Turkey’s foreign minister called it an important day.',
       'Hakan Fidan shared a picture of the delegations.',
@@ -33,9 +33,11 @@ describe('names a paragraph refers to', () => {
       'Anna Berg, a spokeswoman, said nothing.',
     ]);
     expect(context[1]).toEqual(expect.arrayContaining([toTerm('foreign'), toTerm('minister')]));
+    expect(context[0]).toEqual(expect.arrayContaining([toTerm('hakan'), toTerm('fidan')]));
     // Named before: the role of the paragraph before is no introduction of him.
     expect(context[2]).not.toContain(toTerm('minister'));
     // The minister there is named ("defence minister Rustem Umerov"): Anna Berg is someone else.
     expect(context[4]).not.toContain(toTerm('minister'));
+    expect(context[3]).not.toContain(toTerm('berg'));
   });
 });

@@ -10,8 +10,8 @@ import { ROLES } from './answer-type.ts';
  *   one person that way ("Keir" → "starmer"), and
  * - the names of the paragraph before it, which its pronouns usually point to;
  * - when it opens with a person the article has not named before, the role the
- *   paragraph before gives without a name: news introduces "Turkey's foreign
- *   minister" and names him next ("Hakan Fidan shared …").
+ *   paragraph before gives without a name, and that paragraph the person: news
+ *   introduces "Turkey's foreign minister" and names him next ("Hakan Fidan shared …").
  * They are indexed in a separate field that counts less than the passage's own words.
  */
 
@@ -92,17 +92,16 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
     }
     return words;
   });
-  const named = new Set<string>();
+  const introduced = introducedNames(paragraphs, namesPerParagraph);
+  const roles = paragraphs.map(unnamedRoles);
   return namesPerParagraph.map((names, i) => {
     const words = new Set([...(completed[i] ?? []), ...(completed[i - 1] ?? [])]);
-    const opening = names[0];
-    const introduces =
-      opening !== undefined &&
-      opening.length >= 2 &&
-      opening.every((word) => !named.has(word)) &&
-      opensWithName(paragraphs[i] ?? '');
-    if (introduces) for (const word of unnamedRoles(paragraphs[i - 1] ?? '')) words.add(word);
-    for (const name of names) for (const word of name) named.add(word);
+    // A role left unnamed here and the person the next paragraph introduces are one.
+    const previousRoles = roles[i - 1] ?? [];
+    if (introduced[i] && previousRoles.length > 0)
+      for (const word of previousRoles) words.add(word);
+    const next = introduced[i + 1];
+    if (next && (roles[i] ?? []).length > 0) for (const word of next) words.add(word);
     for (const name of names) for (const word of name) words.delete(word);
     return [...words].filter((word) => !isStopWord(word)).map(toTerm);
   });
@@ -122,6 +121,27 @@ function unnamedRoles(text: string): string[] {
   return [...text.matchAll(UNNAMED_ROLE)].flatMap(([, which, role]) =>
     which && !isStopWord(which) ? [which, role ?? ''] : [role ?? ''],
   );
+}
+
+/**
+ * For each paragraph, the person it introduces, or null: a name of two words or
+ * more that opens it ("Hakan Fidan shared …") and that no paragraph before has used.
+ */
+function introducedNames(
+  paragraphs: ReadonlyArray<string>,
+  namesPerParagraph: ReadonlyArray<string[][]>,
+): Array<string[] | null> {
+  const named = new Set<string>();
+  return namesPerParagraph.map((names, i) => {
+    const opening = names[0];
+    const introduces =
+      opening !== undefined &&
+      opening.length >= 2 &&
+      opening.every((word) => !named.has(word)) &&
+      opensWithName(paragraphs[i] ?? '');
+    for (const name of names) for (const word of name) named.add(word);
+    return introduces ? opening : null;
+  });
 }
 
 /** Whether a text begins with a name of two words or more ("Hakan Fidan said …"). */
