@@ -249,6 +249,29 @@ describe('abstention on a made-up article', () => {
   });
 });
 
+describe('words that only name the kind of answer', () => {
+  const talks = madeUpIndex('geneva', 'Talks', [
+    'The talks were held in Geneva on Monday.',
+    'The talks went badly, officials said.',
+    'Both sides said the talks would resume soon.',
+    'Fishing boats left the harbour at dawn.',
+    'Prices of bread rose sharply.',
+    'The weather was cold and wet.',
+  ]);
+
+  it('needs no passage to use the word that asks for a date or a place', () => {
+    // No passage says "date"; the one that says when is the answer.
+    expect(answer(talks, 'talks date').results[0]?.source.paragraph).toBe(1);
+  });
+
+  it('still refuses where no passage holds that kind of answer', () => {
+    expect(answer(talks, 'bread prices date')).toMatchObject({
+      answered: false,
+      reason: 'The passages that match do not say when.',
+    });
+  });
+});
+
 describe('chat openers', () => {
   const border = madeUpIndex('border', 'Border queues', [
     'Drivers at the border faced long waits on Monday, waiting for hours.',

@@ -202,6 +202,7 @@ describe('answer types', () => {
     ['how old is he', 'number'],
     ['When will they meet?', 'time'],
     ['how long did the talks last', 'duration'],
+    ['How much time did the delegations spend at the table?', 'duration'],
     ['On which day and from where did he speak?', 'time'],
     ['Does he think a summit is needed, and how soon could it happen?', null],
     ['so did russia reply when ukraine asked', null],

@@ -22,6 +22,7 @@ const AMOUNT_NOUNS =
  * and in "What does Russia want when it comes to NATO?" it asks for no kind.
  */
 const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
+  ['duration', /^how (?:long|much time)\b/i],
   ['number', /^how (many|much|old|far|big)\b/i],
   // "What is the population of …", "What percentage …", "What's the total number …"
   [
@@ -31,7 +32,6 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
       'i',
     ),
   ],
-  ['duration', /^how long\b/i],
   ['person', /^(?:what|which)(?:'s| is| was| are| were)?\s+(?:the\s+)?(?:full\s+)?names?\b/i],
   ['time', /^(when|(what|which) (time|date|day|year|month)|how (soon|often))\b/i],
   // "What job does Medinsky hold?", "Who is Peskov?" — but "Who is Ukraine's foreign minister?" asks for a person.
@@ -133,6 +133,33 @@ export function holdsAnswerType(passage: string, type: AnswerType): boolean {
   return PASSAGE_PATTERNS[type].test(passage);
 }
 
+/**
+ * Nouns that only name the kind of answer, which every event has ("talks
+ * *venue*", "how much *time*"): a passage need not use them, as long as it
+ * holds an answer of that kind. Not for kinds that are never grounds to refuse
+ * (a "name" the text does not give is what a trap asks for), nor amount nouns:
+ * "population" or "age" says what is asked.
+ */
+const FRAME_NOUNS: ReadonlyMap<string, AnswerType> = new Map([
+  ['date', 'time'],
+  ['location', 'place'],
+  ['venue', 'place'],
+  ['length', 'duration'],
+  ['duration', 'duration'],
+  ['time', 'duration'],
+]);
+
+/**
+ * Whether a word only names the kind of answer the question asks for (see {@link FRAME_NOUNS}).
+ *
+ * @example
+ * isFrameNoun('venue', 'place') // => true ("talks venue")
+ * isFrameNoun('population', 'number') // => false
+ */
+export function isFrameNoun(word: string, expects: AnswerType | null): boolean {
+  return expects !== null && FRAME_NOUNS.get(word) === expects;
+}
+
 /** The word after "how" that only says what is asked ("how long", "how many"), not what about. */
 const HOW_WORDS = new Set(['many', 'much', 'far', 'long', 'soon', 'often', 'come']);
 
@@ -151,6 +178,7 @@ const REQUEST_ADDRESS = new Set(['you', 'u', 'please', 'pls', 'plz']);
  *
  * @example
  * isQuestionPhraseWord('how', 'long', 'did') // => true
+ * isQuestionPhraseWord('much', 'time', 'did') // => true
  * isQuestionPhraseWord('month', 'long', 'truce') // => false
  * isQuestionPhraseWord(undefined, 'show', 'me') // => true
  * isQuestionPhraseWord('putin', 'show', 'up') // => false
@@ -162,6 +190,8 @@ export function isQuestionPhraseWord(
   next: string | undefined,
 ): boolean {
   if (previous === 'how' && HOW_WORDS.has(word)) return true;
+  // "how much time" asks how long.
+  if (previous === 'much' && word === 'time') return true;
   if (!REQUEST_VERBS.has(word)) return false;
   return next === 'me' || next === 'us' || previous === undefined || REQUEST_ADDRESS.has(previous);
 }

@@ -5,7 +5,12 @@ import type { Synonym, Synonyms } from '../text/synonyms.ts';
 import { termOf, toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
 import type { WordKind } from '../text/wordnet.ts';
-import { type AnswerType, expectedAnswerType, isQuestionPhraseWord } from './answer-type.ts';
+import {
+  type AnswerType,
+  expectedAnswerType,
+  isFrameNoun,
+  isQuestionPhraseWord,
+} from './answer-type.ts';
 import type { SearchIndex } from './build.ts';
 
 /** How much a curated synonym counts next to a word the user typed. */
@@ -114,6 +119,7 @@ export function analyzeQuery(
       capitalsMeanNames && !(position === 0 && token.original === words[0]?.original),
     ),
   );
+  const expects = expectedAnswerType(text);
   addCuratedSynonyms(index, synonyms, concepts);
   for (const concept of concepts) {
     if (concept.status === 'missing' && concept.entity) addNameForms(index, synonyms, concept);
@@ -122,6 +128,9 @@ export function analyzeQuery(
     if (concept.status === 'missing') concept.weight = Math.log(1 + index.passages.length);
     if (concept.status === 'missing' && concept.entity) concept.weight *= ENTITY_WEIGHT;
     if (concept.status === 'missing' && concept.modifier) concept.weight *= MODIFIER_WEIGHT;
+    // "talks venue": the kind of answer asked for stands for the word, which few passages use.
+    if (concept.status === 'missing' && isFrameNoun(concept.original.toLowerCase(), expects))
+      concept.weight *= MODIFIER_WEIGHT;
   }
   for (const concept of concepts) {
     if (concept.status === 'noise' || (concept.status === 'missing' && concept.entity)) continue;
@@ -143,7 +152,7 @@ export function analyzeQuery(
     concept.paraphrased = synonymsKnown.length > 0;
     if (missing) concept.weight = concept.paraphrased ? weight * PARAPHRASE_DISCOUNT : weight;
   }
-  return { text, concepts, expects: expectedAnswerType(text) };
+  return { text, concepts, expects };
 }
 
 /** Particles that make a phrasal verb, written solid in chat ("meetup", "showup"). */
