@@ -238,6 +238,8 @@ describe('answer types', () => {
     ['The talks lasted less than two hours.', 'time', true],
     ['The talks lasted less than two hours.', 'duration', true],
     ['Russia resists a month-long truce.', 'duration', true],
+    ['Arranging it would take time.', 'duration', true],
+    ['It was time to talk.', 'duration', false],
     ['They met in Saudi Arabia in February.', 'duration', false],
     ['They met last week.', 'duration', false],
     ['“The position is unacceptable,” said Sir Keir.', 'statement', true],

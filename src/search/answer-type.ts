@@ -89,8 +89,11 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
     `\\b(${MONTHS_AND_DAYS}|today|yesterday|tomorrow|tonight|soon|ago|date|\\d{4}|${QUANTITY}[ -]${TIME_UNIT})\\b`,
     'i',
   ),
-  // "less than two hours", "a 30-day ceasefire", "a month-long truce" — not "last week".
-  duration: new RegExp(`\\b(${AMOUNT}[ -]${TIME_UNIT}|${TIME_UNIT}-long)\\b`, 'i'),
+  // "less than two hours", "a 30-day ceasefire", "a month-long truce", "would take time" — not "last week".
+  duration: new RegExp(
+    `\\b(${AMOUNT}[ -]${TIME_UNIT}|${TIME_UNIT}-long|(?:take|takes|took|taking) (?:some |a long )?time|a while)\\b`,
+    'i',
+  ),
   // What someone said is reported by a speech verb or put in quotation marks.
   statement:
     /\b(?:said|say|says|saying|told|tells|stated|announced|added|wrote|posted|warned|called|described|heralded)\b|[“”"]/i,
