@@ -57,6 +57,7 @@ describe('terms', () => {
     ['theatre', 'theater'],
     ['Zelenskyy', 'Zelensky'],
     ['Zelenskiy', 'Zelensky'],
+    ['Aleksei', 'Alexei'],
     ['prisoners', 'prisoner'],
     ['negotiations', 'negotiation'],
     ['thousand', '1000'],

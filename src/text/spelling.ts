@@ -34,7 +34,8 @@ export function americanize(word: string): string {
 
 /**
  * Folds transliteration variants of names (and other words) onto one key:
- * "y" and "i" are one letter, doubled letters are one letter, "kh"/"ck" are "k".
+ * "y" and "i" are one letter, doubled letters are one letter, "kh"/"ck" are "k",
+ * "x" is "ks" (Alexei, Aleksei).
  * Applied after stemming, because the stemmer needs the real spelling.
  *
  * @example
@@ -44,6 +45,7 @@ export function foldTransliteration(stem: string): string {
   return stem
     .replace(/y/g, 'i')
     .replace(/kh|ck/g, 'k')
+    .replace(/x/g, 'ks')
     .replace(/(.)\1+/g, '$1');
 }
 
