@@ -46,6 +46,8 @@ export interface IndexedPassage {
   terms: string;
   /** Names the passage refers to without spelling them out (see `names.ts`). */
   context: string;
+  /** Names of the paragraph two before, which it may still refer to. */
+  earlier: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface IndexedPassage {
  * splits on the spaces between ready terms.
  */
 export const ENGINE_OPTIONS: Options<IndexedPassage> = {
-  fields: ['terms', 'context'],
+  fields: ['terms', 'context', 'earlier'],
   tokenize: (terms) => terms.split(' '),
   processTerm: (term) => term || null,
 };
@@ -98,7 +100,8 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
       engine.add({
         id: passages.length,
         terms: terms.join(' '),
-        context: context[i]?.join(' ') ?? '',
+        context: context[i]?.near.join(' ') ?? '',
+        earlier: context[i]?.earlier.join(' ') ?? '',
       });
       passages.push({
         id: `${article.id}#${paragraph.number}`,

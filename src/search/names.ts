@@ -8,7 +8,8 @@ import { ROLES } from './answer-type.ts';
  * pronoun ("he said"). A passage's *context terms* are
  * - the rest of each name it mentions in part, when the article names exactly
  *   one person that way ("Keir" → "starmer"), and
- * - the names of the paragraph before it, which its pronouns usually point to;
+ * - the names of the paragraph before it, which its pronouns usually point to,
+ *   and, counting less, those of the paragraph before that;
  * - when it opens with a person the article has not named before, the role the
  *   paragraph before gives without a name, and that paragraph the person: news
  *   introduces "Turkey's foreign minister" and names him next ("Hakan Fidan shared …").
@@ -60,13 +61,21 @@ function startsSentence(text: string, at: number): boolean {
 
 const SENTENCE_OPENERS = new Set(['.', '!', '?', ':', '"', '“', '‘', '(']);
 
+/** What one paragraph refers to beyond its own words, as index terms. */
+export interface ParagraphContext {
+  /** The rest of the names it gives in part, the names of the paragraph before, and linked roles. */
+  near: string[];
+  /** The names of the paragraph two before, which it may still refer to ("the UK prime minister"). */
+  earlier: string[];
+}
+
 /**
  * The context terms of each paragraph of one article (see the module comment).
  *
  * @example
- * contextTerms(['Sir Keir Starmer spoke.', '“No,” said Sir Keir.'])[1] // => includes toTerm('starmer')
+ * contextTerms(['Sir Keir Starmer spoke.', '“No,” said Sir Keir.'])[1]?.near // => includes toTerm('starmer')
  */
-export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
+export function contextTerms(paragraphs: ReadonlyArray<string>): ParagraphContext[] {
   const namesPerParagraph = paragraphs.map(namesIn);
   const fullNamesByWord = new Map<string, Set<string>>();
   for (const names of namesPerParagraph) {
@@ -94,6 +103,8 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
   });
   const introduced = introducedNames(paragraphs, namesPerParagraph);
   const roles = paragraphs.map(unnamedRoles);
+  const toTerms = (words: Iterable<string>) =>
+    [...words].filter((word) => !isStopWord(word)).map(toTerm);
   return namesPerParagraph.map((names, i) => {
     const words = new Set([...(completed[i] ?? []), ...(completed[i - 1] ?? [])]);
     // A role left unnamed here and the person the next paragraph introduces are one.
@@ -103,7 +114,11 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): string[][] {
     const next = introduced[i + 1];
     if (next && (roles[i] ?? []).length > 0) for (const word of next) words.add(word);
     for (const name of names) for (const word of name) words.delete(word);
-    return [...words].filter((word) => !isStopWord(word)).map(toTerm);
+    const own = new Set(names.flat());
+    const earlier = [...(completed[i - 2] ?? [])].filter(
+      (word) => !words.has(word) && !own.has(word),
+    );
+    return { near: toTerms(words), earlier: toTerms(earlier) };
   });
 }
 

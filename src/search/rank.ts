@@ -34,6 +34,8 @@ const ANSWER_TYPE_WEIGHT = 1.5;
 const COVERAGE_EXPONENT = 2;
 /** How much a name the passage only refers to (see `names.ts`) counts, next to one it spells out. */
 const CONTEXT_WEIGHT = 0.7;
+/** How much a name of the paragraph two before counts: a passage refers to it less often. */
+const EARLIER_WEIGHT = 0.4;
 /** A passage that leaves out a name the question asks about is likelier about something else. */
 const MISSED_NAME_FACTOR = 0.7;
 /** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
@@ -73,7 +75,7 @@ export function rankPassages(
   // the candidates it returns.
   const { searched, common } = splitByFrequency(index, [...boosts.keys()]);
   const results = index.engine.search(searched.join(' '), {
-    boost: { context: CONTEXT_WEIGHT },
+    boost: { context: CONTEXT_WEIGHT, earlier: EARLIER_WEIGHT },
     boostTerm: (term) => boosts.get(term) ?? 1,
     filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
   });
@@ -100,10 +102,14 @@ export function rankPassages(
         }
       }
       for (const term of result.terms) {
-        const inText = result.match[term]?.includes('terms') ?? false;
+        const fields = result.match[term] ?? [];
+        const where = fields.includes('terms')
+          ? 1
+          : fields.includes('context')
+            ? CONTEXT_WEIGHT
+            : EARLIER_WEIGHT;
         for (const position of conceptsOfTerm.get(term) ?? []) {
-          const weight =
-            (query.concepts[position]?.searchTerms.get(term) ?? 0) * (inText ? 1 : CONTEXT_WEIGHT);
+          const weight = (query.concepts[position]?.searchTerms.get(term) ?? 0) * where;
           strength.set(position, Math.max(strength.get(position) ?? 0, weight));
         }
       }
