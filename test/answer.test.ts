@@ -176,6 +176,18 @@ describe('abstention on a made-up article', () => {
     ).toBe(2);
   });
 
+  it('refuses to report what someone no article mentions said', () => {
+    // WordNet knows "pope" and "macron" as common words, so neither is read as a name.
+    expect(answer(mining, 'what did the pope say about coal')).toMatchObject({
+      answered: false,
+      reason: 'No article mentions pope.',
+    });
+    expect(answer(mining, 'wat did macron say abt the coal price').reason).toBe(
+      'No article mentions macron.',
+    );
+    expect(answer(mining, 'what did the miners say about the price').results[0]?.source.paragraph).toBe(2);
+  });
+
   it('needs what someone said to be about what the question asks about', () => {
     // Ana Silva speaks in paragraph 3, about the union; the miners are in paragraph 2.
     expect(

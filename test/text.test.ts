@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   expectedAnswerType,
+  speakerOf,
   holdsAnswerType,
   isQuestionPhraseWord,
 } from '../src/search/answer-type.ts';
@@ -218,6 +219,7 @@ describe('answer types', () => {
     ['What is the date of the talks?', null],
     ['And when will they meet?', 'time'],
     ['What did Umerov say after the talks?', 'statement'],
+    ['wat did starmer say abt russia', 'statement'],
     ['who is Peskov', 'role'],
     ['whos medinsky again', 'role'],
     ['What job does Medinsky hold?', 'role'],
@@ -232,6 +234,13 @@ describe('answer types', () => {
     ['What did they agree?', null],
   ])('%s asks for %s', (question, type) => {
     expect(expectedAnswerType(question)).toBe(type);
+  });
+
+  it('reads who a "what did X say" question asks about', () => {
+    expect(speakerOf('What did the UK prime minister say about Putin?')).toBe('the UK prime minister');
+    expect(speakerOf('wat did macron say abt it')).toBe('macron');
+    expect(speakerOf('Who led the delegation?')).toBeNull();
+    expect(speakerOf('Did Peskov say what Russia wants?')).toBeNull();
   });
 
   it.each([

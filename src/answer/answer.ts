@@ -1,5 +1,5 @@
 import { splitSentences } from '../corpus/split.ts';
-import type { AnswerType } from '../search/answer-type.ts';
+import { type AnswerType, speakerOf } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
 import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
@@ -179,10 +179,11 @@ export function validateQuestion(question: string): Answer | null {
  */
 function explainUnanswerable(query: AnalyzedQuery): Answer | null {
   const focus = questionFocus(query);
+  const speaker = unknownSpeaker(query);
   const missing = query.concepts.filter(
     (concept) =>
       concept.status === 'missing' &&
-      (concept.entity || (concept === focus && !concept.paraphrased)),
+      (concept.entity || speaker.includes(concept) || (concept === focus && !concept.paraphrased)),
   );
   const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
   const base = { question: query.text, answered: false, results: [], total: 0 };
@@ -203,6 +204,22 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
     };
   }
   return null;
+}
+
+/**
+ * The words naming who a "what did X say" question asks about, when the articles
+ * have none of them ("what did macron say": WordNet knows "macron" only as a
+ * mark over a vowel). What no one in the articles said cannot be reported.
+ * Empty when any of them is known ("the head of the Western alliance").
+ */
+function unknownSpeaker(query: AnalyzedQuery): Concept[] {
+  const speaker = speakerOf(query.text);
+  if (!speaker) return [];
+  const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
+  const named = query.concepts.filter(
+    (concept) => concept.status !== 'noise' && words.has(concept.original.toLowerCase()),
+  );
+  return named.length > 0 && named.every((concept) => concept.status === 'missing') ? named : [];
 }
 
 /**

@@ -16,6 +16,9 @@ export const ROLES =
 const AMOUNT_NOUNS =
   'number|amount|total|count|percentage|percent|proportion|share|size|toll|age|population|cost|price';
 
+/** "What did X say/tell …": a report of what X said; the words between are who said it. */
+const STATEMENT = /^what (?:did|does|do|has|had|will|would)\b(.*)\b(?:say|tell)\b/i;
+
 /**
  * Question words that ask for a kind of answer. The question's first question
  * word decides: in "How long did it last, and when?" the question is how long,
@@ -45,7 +48,7 @@ const QUESTION_PATTERNS: ReadonlyArray<readonly [AnswerType, RegExp]> = [
   ],
   ['person', /^(who|whos|whom|whose)\b/i],
   ['place', /^where\b/i],
-  ['statement', /^what (?:did|does|do|has|had|will|would)\b.*\b(?:say|tell)\b/i],
+  ['statement', STATEMENT],
 ];
 /** The first of these in a question is where what it asks begins ("On *which* day …"). */
 const QUESTION_WORD = /\b(?:what|which|who|whos|whom|whose|when|where|why|how)\b/i;
@@ -117,13 +120,33 @@ const PASSAGE_PATTERNS: Readonly<Record<AnswerType, RegExp>> = {
  * expectedAnswerType('Who led the delegation?') // => 'person'
  * expectedAnswerType('Did Russia reply when Ukraine asked?') // => null
  */
-export function expectedAnswerType(question: string): AnswerType | null {
+export function expectedAnswerType(typed: string): AnswerType | null {
+  const question = withQuestionWordsSpelledOut(typed);
   if (YES_NO_OPENER.test(question.trim())) return null;
   const questionWord = QUESTION_WORD.exec(question);
   const [patterns, text] = questionWord
     ? [QUESTION_PATTERNS, question.slice(questionWord.index)]
     : [KEYWORD_PATTERNS, question];
   return patterns.find(([, pattern]) => pattern.test(text))?.[0] ?? null;
+}
+
+/**
+ * Who a "what did X say" question asks about, as typed, or null for any other question.
+ *
+ * @example
+ * speakerOf('What did the UK prime minister say about Putin?') // => 'the UK prime minister'
+ * speakerOf('Who led the delegation?') // => null
+ */
+export function speakerOf(typed: string): string | null {
+  const question = withQuestionWordsSpelledOut(typed);
+  const questionWord = QUESTION_WORD.exec(question);
+  if (!questionWord || YES_NO_OPENER.test(question.trim())) return null;
+  return STATEMENT.exec(question.slice(questionWord.index))?.[1]?.trim() || null;
+}
+
+/** Chat spellings of "what" ("wat did he say"), spelled out. */
+function withQuestionWordsSpelledOut(question: string): string {
+  return question.replace(/\b(?:wat|wut|wot)\b/gi, 'what');
 }
 
 /**
