@@ -5,7 +5,9 @@
  * - `validation.json` and `fresh.json`, written in the second session, scored, then read;
  * - `blind.json` and `final.json`, written at the start of the third, each scored
  *   before it was read;
- * - `last.json`, written later in the third session and scored only at its end.
+ * - `last.json`, written later in the third session and scored only at its end;
+ * - `unseen-a.json` and `unseen-b.json`, written at the start of the fourth,
+ *   scored once after its first changes, then read.
  *
  * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
  */
@@ -16,4 +18,6 @@ export const QUESTION_SETS = [
   ['blind', 'blind.json'],
   ['final', 'final.json'],
   ['last', 'last.json'],
+  ['unseen-a', 'unseen-a.json'],
+  ['unseen-b', 'unseen-b.json'],
 ] as const;
