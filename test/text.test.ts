@@ -101,6 +101,8 @@ describe('synonyms', () => {
     const [match] = synonyms.curatedPhrases(indexTerms('prisoners of war'));
     expect(match?.length).toBe(2);
     expect(match?.synonyms.map((s) => s.terms.join(' '))).toContain(toTerm('pow'));
+    const [heads] = synonyms.curatedPhrases(indexTerms('heads of government'));
+    expect(heads?.synonyms.map((s) => s.terms.join(' '))).toContain(toTerm('leader'));
   });
 
   it('maps truce to ceasefire both ways', () => {

@@ -19,7 +19,7 @@ swap, exchange, trade, hand over, release
 talks, negotiations, negotiate, meeting, summit, discussions, dialogue, peace talks
 delegation, delegates, team, representatives, envoys, negotiators
 led, headed, lead, head, chaired, in charge
-president, leader, head of state
+president, leader, head of state, head of government
 prime minister, pm, premier
 foreign minister, fm, foreign secretary, top diplomat
 defence minister, defense secretary, defence secretary
