@@ -7,7 +7,8 @@
  *   before it was read;
  * - `last.json`, written later in the third session and scored only at its end;
  * - `unseen-a.json` and `unseen-b.json`, written at the start of the fourth,
- *   scored once after its first changes, then read.
+ *   scored once after its first changes, then read;
+ * - `unseen-c.json`, written later in the fourth session and scored only at its end.
  *
  * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
  */
@@ -20,4 +21,5 @@ export const QUESTION_SETS = [
   ['last', 'last.json'],
   ['unseen-a', 'unseen-a.json'],
   ['unseen-b', 'unseen-b.json'],
+  ['unseen-c', 'unseen-c.json'],
 ] as const;
