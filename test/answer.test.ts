@@ -295,8 +295,9 @@ describe('chat openers', () => {
   it('skips a word that only opens the message, though the articles use it', () => {
     expect(paragraphs('wait, did they agree a deal')).toEqual([2]);
     expect(paragraphs('ok wait so did the ministers agree a deal')).toEqual([2]);
-    // Before what it acts on, it is the question's own word.
+    // Before what it acts on, it is the question's own word; before a name, it opens the message.
     expect(paragraphs('wait times at the border')[0]).toBe(1);
+    expect(paragraphs('wait geneva deal??')).toEqual([2]);
   });
 });
 

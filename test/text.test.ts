@@ -80,6 +80,7 @@ describe('terms', () => {
     expect(indexTerms('according to the union, regarding the accord')).toEqual(
       indexTerms('union accord'),
     );
+    expect(indexTerms('did he at least send envoys')).toEqual(indexTerms('send envoys'));
   });
 
   it('drops chat shorthand, which a large corpus may hold as other words', () => {

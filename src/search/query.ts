@@ -1,6 +1,6 @@
 import { cleanInput } from '../text/normalize.ts';
 import { likelySlips } from '../text/spelling.ts';
-import { isChatOpener, isStopWord } from '../text/stopwords.ts';
+import { CHAT_OPENERS, isChatOpener, isStopWord } from '../text/stopwords.ts';
 import type { Synonym, Synonyms } from '../text/synonyms.ts';
 import { termOf, toTerm } from '../text/terms.ts';
 import { isShouting, type Token, tokenize } from '../text/tokenize.ts';
@@ -106,7 +106,7 @@ export function analyzeQuery(
   question: string,
 ): AnalyzedQuery {
   const text = cleanInput(question);
-  const words = withoutOpeners(tokenize(text));
+  const words = withoutOpeners(index, tokenize(text));
   const tokens = contentTokens(index, synonyms, words);
   // Capitals mark names, except on a question's first word or in a shouted question:
   // "Macrone" in "What did Macrone say" is typed as a name.
@@ -172,10 +172,14 @@ function withParticleSplit(index: SearchIndex, synonyms: Synonyms, token: Token)
   return { ...token, parts: [verb, particle] };
 }
 
-/** The tokens after the words that only open a chat message ("wait so …"). */
-function withoutOpeners(tokens: Token[]): Token[] {
+/** The tokens after the words that only open a chat message ("wait so …", "wait putin …"). */
+function withoutOpeners(index: SearchIndex, tokens: Token[]): Token[] {
   let start = 0;
-  while (isChatOpener(tokens[start]?.word ?? '', tokens[start + 1]?.word)) start++;
+  const opens = (word: string, next: string | undefined) =>
+    isChatOpener(word, next) ||
+    // "wait putin skipped it??": before a name, an opener acts on nothing.
+    (CHAT_OPENERS.has(word) && next !== undefined && isName(index, toTerm(next)));
+  while (opens(tokens[start]?.word ?? '', tokens[start + 1]?.word)) start++;
   return start === 0 ? tokens : tokens.slice(start);
 }
 

@@ -18,7 +18,7 @@ when whens where wheres whether which while who whos whom whose why whys will wi
 yet you youd youll youre youve your yours yourself yourselves also however although though via per
 etc onto toward towards within without among amongst across along around beside besides beyond
 despite except inside outside since unless whereas whenever wherever whoever whatever whichever
-according regarding concerning`;
+according regarding concerning least`;
 
 const QUESTION_WORDS = `tell explain describe give summarize summarise know knew
 happen happened happening anything something everything thing things stuff
