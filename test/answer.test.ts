@@ -185,7 +185,9 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'wat did macron say abt the coal price').reason).toBe(
       'No article mentions macron.',
     );
-    expect(answer(mining, 'what did the miners say about the price').results[0]?.source.paragraph).toBe(2);
+    expect(
+      answer(mining, 'what did the miners say about the price').results[0]?.source.paragraph,
+    ).toBe(2);
   });
 
   it('needs what someone said to be about what the question asks about', () => {

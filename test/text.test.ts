@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   expectedAnswerType,
-  speakerOf,
   holdsAnswerType,
   isQuestionPhraseWord,
+  speakerOf,
 } from '../src/search/answer-type.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';
 import { americanize, foldTransliteration, likelySlips } from '../src/text/spelling.ts';
@@ -240,7 +240,9 @@ describe('answer types', () => {
   });
 
   it('reads who a "what did X say" question asks about', () => {
-    expect(speakerOf('What did the UK prime minister say about Putin?')).toBe('the UK prime minister');
+    expect(speakerOf('What did the UK prime minister say about Putin?')).toBe(
+      'the UK prime minister',
+    );
     expect(speakerOf('wat did macron say abt it')).toBe('macron');
     expect(speakerOf('Who led the delegation?')).toBeNull();
     expect(speakerOf('Did Peskov say what Russia wants?')).toBeNull();
