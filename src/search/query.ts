@@ -1,5 +1,5 @@
 import { cleanInput } from '../text/normalize.ts';
-import { likelySlips } from '../text/spelling.ts';
+import { likelySlips, soundKey } from '../text/spelling.ts';
 import { CHAT_OPENERS, isChatOpener, isStopWord } from '../text/stopwords.ts';
 import type { Synonym, Synonyms } from '../text/synonyms.ts';
 import { termOf, toTerm } from '../text/terms.ts';
@@ -269,19 +269,15 @@ function toConcept(
       : kind === 'proper' && token.word.length >= NAME_VARIANT_LENGTH
         ? close.nameSlip
         : null;
-  if (correction) {
-    concept.correction = index.vocabulary.get(correction)?.word ?? correction;
-    concept.term = correction;
-    addSearchTerms(index, concept, [correction], CORRECTION_WEIGHT);
-    concept.entity ||= isName(index, correction);
-    return concept;
-  }
-  const slip = kind === 'unknown' && !typedAsName ? slipOf(index, synonyms, token.word) : null;
-  if (slip?.term) {
-    concept.correction = index.vocabulary.get(slip.term)?.word ?? slip.word;
-    concept.term = slip.term;
-    addSearchTerms(index, concept, [slip.term], CORRECTION_WEIGHT);
-    concept.entity ||= isName(index, slip.term);
+  // A slip stemming hides ("negotiatons"), or of a word the articles lack ("absense").
+  const slip =
+    !correction && kind === 'unknown' && !typedAsName ? slipOf(index, synonyms, token.word) : null;
+  const corrected = correction ?? slip?.term;
+  if (corrected) {
+    concept.correction = index.vocabulary.get(corrected)?.word ?? corrected;
+    concept.term = corrected;
+    addSearchTerms(index, concept, [corrected], CORRECTION_WEIGHT);
+    concept.entity ||= isName(index, corrected);
     return concept;
   }
   concept.nearMisses = close.near;
@@ -456,23 +452,6 @@ function closestTerms(
     .slice(0, 3)
     .map(({ info }) => info.word);
   return { exact, nameSlip: nameSlip && best ? best.candidate : null, near };
-}
-
-/**
- * A term as it sounds, so that a letter typed for another of the same sound
- * ("Marko" for "Marco") is the likeliest slip among those one edit away ("Mark").
- *
- * @example
- * soundKey('marko') === soundKey('marco') // => true
- */
-function soundKey(term: string): string {
-  return term
-    .replace(/ph/g, 'f')
-    .replace(/c(?=[eiy])/g, 's')
-    .replace(/[cq]/g, 'k')
-    .replace(/z/g, 's')
-    .replace(/x/g, 'ks')
-    .replace(/(.)\1+/g, '$1');
 }
 
 /** Whether two strings differ only by two neighbouring characters swapped ("kier", "keir"). */

@@ -50,8 +50,24 @@ export function foldTransliteration(stem: string): string {
 }
 
 const VOWELS = 'aeiou';
-/** Letters written for one another because they sound alike ("absense", "Marko"). */
+/** Letters written for one another because they sound alike ("absense", "Marko"); see also {@link soundKey}. */
 const SOUND_ALIKE: Readonly<Record<string, string>> = { s: 'cz', c: 'sk', k: 'c', z: 's' };
+
+/**
+ * An index term as it sounds (see {@link SOUND_ALIKE}), so that among the terms one
+ * edit from a typo, the one with a letter of the same sound wins ("Marko" is
+ * "Marco" sooner than "Mark"). Terms are already folded: no "y", "x" or double letters.
+ *
+ * @example
+ * soundKey('marko') === soundKey('marco') // => true
+ */
+export function soundKey(term: string): string {
+  return term
+    .replace(/ph/g, 'f')
+    .replace(/c(?=[ei])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/z/g, 's');
+}
 
 /**
  * The spellings one likely slip away from a word, the slips spelling checkers
