@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { answer, MAX_QUESTION_LENGTH, searchPassages } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
+import { analyzeQuery } from '../src/search/query.ts';
+import { Synonyms } from '../src/text/synonyms.ts';
 
 let index: SearchIndex;
 const BOILERPLATE = [5, 8, 9, 10, 16, 17, 18, 24, 30, 34];
@@ -235,6 +237,18 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'what did the miners say about the coal price aftrwards').answered).toBe(
       true,
     );
+    // At most three unknown words of a question are looked at: more is gibberish sooner than typos.
+    const { concepts } = analyzeQuery(
+      mining,
+      new Synonyms(),
+      'absense personaly negotiatons recieve',
+    );
+    expect(concepts.map((concept) => concept.correction)).toEqual([
+      'absence',
+      'personally',
+      'negotiations',
+      null,
+    ]);
     // An unknown word nothing is one slip from is still taken for a name.
     expect(answer(mining, 'what did Qorvantis say')).toMatchObject({
       answered: false,

@@ -111,12 +111,14 @@ export function analyzeQuery(
   // Capitals mark names, except on a question's first word or in a shouted question:
   // "Macrone" in "What did Macrone say" is typed as a name.
   const capitalsMeanNames = !isShouting(text);
+  const slipsLeft = { count: MAX_SLIPS_PER_QUESTION };
   const concepts = tokens.map((token, position) =>
     toConcept(
       index,
       synonyms,
       token,
       capitalsMeanNames && !(position === 0 && token.original === words[0]?.original),
+      slipsLeft,
     ),
   );
   const expects = expectedAnswerType(text);
@@ -221,6 +223,7 @@ function toConcept(
   synonyms: Synonyms,
   token: Token,
   capitalMeansName: boolean,
+  slipsLeft: { count: number },
 ): Concept {
   const term = toTerm(token.word);
   const typedAsName = token.acronym || (capitalMeansName && /^\p{Lu}/u.test(token.original));
@@ -271,7 +274,9 @@ function toConcept(
         : null;
   // A slip stemming hides ("negotiatons"), or of a word the articles lack ("absense").
   const slip =
-    !correction && kind === 'unknown' && !typedAsName ? slipOf(index, synonyms, token.word) : null;
+    !correction && kind === 'unknown' && !typedAsName && slipsLeft.count-- > 0
+      ? slipOf(index, synonyms, token.word)
+      : null;
   const corrected = correction ?? slip?.term;
   if (corrected) {
     concept.correction = index.vocabulary.get(corrected)?.word ?? corrected;
@@ -297,6 +302,14 @@ function toConcept(
 
 /** Words shorter than this are too close to too many others to guess what they misspell. */
 const MIN_SLIP_LENGTH = 5;
+/** Longer than any English word a reader would misspell: no slip is looked for. */
+const MAX_SLIP_LENGTH = 20;
+/**
+ * Unknown words of one question looked at for slips: each costs a hundred
+ * look-ups, and a question with more misspellings than this is gibberish sooner
+ * than a question (a pasted line of it took 100 ms before this limit).
+ */
+const MAX_SLIPS_PER_QUESTION = 3;
 
 /**
  * What a word unknown to the articles and to WordNet misspells, by one likely
@@ -305,7 +318,7 @@ const MIN_SLIP_LENGTH = 5;
  * → "negotiations"); else a word of English ("absense" → "absence"); else null: likelier a name.
  */
 function slipOf(index: SearchIndex, synonyms: Synonyms, word: string): Slip | null {
-  if (word.length < MIN_SLIP_LENGTH) return null;
+  if (word.length < MIN_SLIP_LENGTH || word.length > MAX_SLIP_LENGTH) return null;
   let slips = slipsOfIndex.get(index);
   if (!slips) {
     slips = new Map();
