@@ -274,6 +274,9 @@ describe('abstention on a made-up article', () => {
     expect(answer(mining, 'bituminuos coal').corrections).toEqual([
       { from: 'bituminuos', to: 'bituminous' },
     ]);
+    // Two edits count on the stem: "seperate" stems to "seper", two edits from "upper".
+    const [seperate] = analyzeQuery(mining, new Synonyms(), 'seperate').concepts;
+    expect(seperate?.correction).toBe('separate');
   });
 });
 

@@ -429,10 +429,12 @@ function inverseFrequency(index: SearchIndex, term: string): number {
 }
 
 /**
- * Typo tolerance. A word of 5+ letters whose term is one edit away (8+ letters: two edits)
- * from a vocabulary term is corrected silently, and so is a word of 4+ letters with two
+ * Typo tolerance. A word whose term has 5+ letters and is one edit from a vocabulary term
+ * (8+ letters: two edits) is corrected silently, and so is a word of 4+ letters with two
  * neighbouring letters swapped ("Kier" for "Keir") or, typed as a name, one edit from a
  * name ("Rute" for "Rutte": `nameSlip`); other close terms are offered as "did you mean".
+ * The term's length counts, as edits are counted between terms: "seperate" stems to
+ * "seper", which two edits do not make "upper".
  */
 function closestTerms(
   index: SearchIndex,
@@ -441,7 +443,7 @@ function closestTerms(
   typedAsName: boolean,
 ): { exact: string | null; nameSlip: string | null; near: string[] } {
   if (word.length < 4 || /^\d/.test(term)) return { exact: null, nameSlip: null, near: [] };
-  const silentDistance = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
+  const silentDistance = term.length >= 8 ? 2 : term.length >= 5 ? 1 : 0;
   const candidates = [...(index.vocabulary.fuzzyGet(term, 2) ?? new Map())]
     .map(([candidate, [info, edits]]) => {
       // A swap of neighbours is one slip of the fingers, though it takes two edits.
