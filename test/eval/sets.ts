@@ -8,7 +8,8 @@
  * - `last.json`, written later in the third session and scored only at its end;
  * - `unseen-a.json` and `unseen-b.json`, written at the start of the fourth,
  *   scored once after its first changes, then read;
- * - `unseen-c.json`, written later in the fourth session and scored only at its end.
+ * - `unseen-c.json` and `unseen-d.json`, written later in the fourth session, each
+ *   scored once before it was read.
  *
  * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
  */
@@ -22,4 +23,5 @@ export const QUESTION_SETS = [
   ['unseen-a', 'unseen-a.json'],
   ['unseen-b', 'unseen-b.json'],
   ['unseen-c', 'unseen-c.json'],
+  ['unseen-d', 'unseen-d.json'],
 ] as const;
