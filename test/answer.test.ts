@@ -303,6 +303,24 @@ describe('words that only name the kind of answer', () => {
   });
 });
 
+describe('who is speaking', () => {
+  const quotes = madeUpIndex('quotes', 'Fishing talks', [
+    'Anna Berg met the ministers in Oslo.',
+    'President Lars Holm said after the meeting in Oslo that he had spoken to Anna Berg about the fishing quotas.',
+    '“We will cut the fishing quotas,” said Ms Berg.',
+    'Boats left the harbour.',
+    'Bread prices rose.',
+  ]);
+
+  it('prefers what the person asked about said to a passage where someone else speaks', () => {
+    // Paragraph 2 names Anna Berg in full, but Lars Holm is the one speaking there.
+    const berg = answer(quotes, 'What did Anna Berg say about fishing quotas?');
+    expect(berg.results[0]?.source.paragraph).toBe(3);
+    const holm = answer(quotes, 'What did Lars Holm say about fishing quotas?');
+    expect(holm.results[0]?.source.paragraph).toBe(2);
+  });
+});
+
 describe('chat openers', () => {
   const border = madeUpIndex('border', 'Border queues', [
     'Drivers at the border faced long waits on Monday, waiting for hours.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextTerms, namesIn } from '../src/search/names.ts';
+import { contextTerms, namesIn, speakersIn } from '../src/search/names.ts';
 import { toTerm } from '../src/text/terms.ts';
 
 describe('names a paragraph refers to', () => {
@@ -44,5 +44,19 @@ describe('names a paragraph refers to', () => {
     // The minister there is named ("defence minister Rustem Umerov"): Anna Berg is someone else.
     expect(context[4]?.near).not.toContain(toTerm('minister'));
     expect(context[3]?.near).not.toContain(toTerm('berg'));
+  });
+
+  it('finds who a paragraph says is speaking, with the rest of their name', () => {
+    const article = ['Sir Keir Starmer spoke in Tirana.', 'Russia’s Vladimir Medinsky said no.'];
+    expect(speakersIn('“No,” said Sir Keir.', article)).toEqual(['keir', 'starmer']);
+    // The possessive says whose he is; "told Sky News" names who listened; "said Russia had" is no speaker.
+    expect(speakersIn('Russia’s Vladimir Medinsky said no.', article)).toEqual([
+      'vladimir',
+      'medinsky',
+    ]);
+    expect(speakersIn('A source told Sky News that Russia had threatened war.', article)).toEqual(
+      [],
+    );
+    expect(speakersIn('He said Russia had threatened war.', article)).toEqual([]);
   });
 });

@@ -77,30 +77,9 @@ export interface ParagraphContext {
  */
 export function contextTerms(paragraphs: ReadonlyArray<string>): ParagraphContext[] {
   const namesPerParagraph = paragraphs.map(namesIn);
-  const fullNamesByWord = new Map<string, Set<string>>();
-  for (const names of namesPerParagraph) {
-    for (const name of names) {
-      if (name.length < 2) continue;
-      for (const word of name) {
-        const fullNames = fullNamesByWord.get(word) ?? new Set<string>();
-        fullNames.add(name.join(' '));
-        fullNamesByWord.set(word, fullNames);
-      }
-    }
-  }
+  const complete = nameCompleter(namesPerParagraph.flat());
   // Each paragraph's names with their words and, for a name given in part, the rest of it.
-  const completed = namesPerParagraph.map((names) => {
-    const words = new Set<string>();
-    for (const name of names) {
-      for (const word of name) {
-        words.add(word);
-        const fullNames = fullNamesByWord.get(word);
-        if (fullNames?.size === 1)
-          for (const part of [...fullNames][0]?.split(' ') ?? []) words.add(part);
-      }
-    }
-    return words;
-  });
+  const completed = namesPerParagraph.map((names) => new Set(names.flatMap(complete)));
   const introduced = introducedNames(paragraphs, namesPerParagraph);
   const roles = paragraphs.map(unnamedRoles);
   const toTerms = (words: Iterable<string>) =>
@@ -120,6 +99,27 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): ParagraphContex
     );
     return { near: toTerms(words), earlier: toTerms(earlier) };
   });
+}
+
+/**
+ * Completes a name given in part with the rest of the one full name of those
+ * given that contains it ("Keir" → "keir", "starmer"); a name as it is otherwise.
+ */
+function nameCompleter(names: ReadonlyArray<string[]>): (name: string[]) => string[] {
+  const fullNamesByWord = new Map<string, Set<string>>();
+  for (const name of names) {
+    if (name.length < 2) continue;
+    for (const word of name) {
+      const fullNames = fullNamesByWord.get(word) ?? new Set<string>();
+      fullNames.add(name.join(' '));
+      fullNamesByWord.set(word, fullNames);
+    }
+  }
+  return (name) =>
+    name.flatMap((word) => {
+      const fullNames = fullNamesByWord.get(word);
+      return fullNames?.size === 1 ? [word, ...([...fullNames][0]?.split(' ') ?? [])] : [word];
+    });
 }
 
 /** A role word, with the word that says which one ("foreign minister"), and no name after it. */
@@ -162,4 +162,39 @@ function introducedNames(
 /** Whether a text begins with a name of two words or more ("Hakan Fidan said …"). */
 function opensWithName(text: string): boolean {
   return /^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u.test(text);
+}
+
+/** Verbs that report speech: a name just before one is who spoke ("Peskov told reporters"). */
+const SPEECH_VERBS = 'said|says|told|tells|added|warned|wrote|posted|announced|stated';
+/** After the quote, the speaker stands alone after the verb ("…,” said Sir Keir."). */
+const QUOTE_VERBS = 'said|says|added|wrote';
+const NAME_RUN = "\\p{Lu}[\\p{L}-]*(?:['’]s)?(?: \\p{Lu}[\\p{L}-]*)*";
+const SPEAKER = new RegExp(
+  `(${NAME_RUN}) (?:${SPEECH_VERBS})\\b|\\b(?:${QUOTE_VERBS}) (${NAME_RUN})(?=[.,;]|$)`,
+  'gu',
+);
+
+/**
+ * Who a text says is speaking: the names next to its speech verbs ("President
+ * Zelenskyy said", "said Sir Keir"), each with the rest of its full name as the
+ * paragraphs name it ("keir" → "keir", "starmer"). Empty when it names no speaker.
+ *
+ * @example
+ * speakersIn('“No,” said Sir Keir.', ['Sir Keir Starmer spoke.']) // => ['keir', 'starmer']
+ */
+export function speakersIn(text: string, paragraphs: ReadonlyArray<string>): string[] {
+  const speakers: string[][] = [];
+  for (const match of text.matchAll(SPEAKER)) {
+    const run = match[1] ?? match[2] ?? '';
+    // "Russia’s Vladimir Medinsky": the possessive says whose he is, not who.
+    const words = run
+      .split(' ')
+      .filter((word) => !/['’]s$/.test(word))
+      .map((word) => word.toLowerCase())
+      .filter((word) => !TITLES.has(word) && !isStopWord(word));
+    if (words.length > 0) speakers.push(words);
+  }
+  if (speakers.length === 0) return [];
+  const complete = nameCompleter(paragraphs.flatMap(namesIn));
+  return [...new Set(speakers.flatMap(complete))];
 }

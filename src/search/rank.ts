@@ -1,7 +1,9 @@
-import { indexTerms } from '../text/terms.ts';
-import { holdsAnswerType } from './answer-type.ts';
+import { indexTerms, toTerm } from '../text/terms.ts';
+import { tokenize } from '../text/tokenize.ts';
+import { holdsAnswerType, speakerOf } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
-import { type AnalyzedQuery, matchStrength } from './query.ts';
+import { speakersIn } from './names.ts';
+import { type AnalyzedQuery, type Concept, matchStrength } from './query.ts';
 
 /** A passage found for a query, with how well it matched. */
 export interface RankedPassage {
@@ -42,6 +44,12 @@ const MISSED_NAME_FACTOR = 0.7;
 const COMMON_SHARE = 0.02;
 /** In a small corpus every term is looked up: no term is in more passages than this. */
 const MIN_COMMON_PASSAGES = 500;
+/**
+ * A passage that names the person a "what did X say" question asks about but
+ * reports someone else speaking ("Zelenskyy said … alongside Sir Keir Starmer")
+ * is likelier about what the other said.
+ */
+const OTHER_SPEAKER_FACTOR = 0.5;
 /** How much a concept found only in the article's title or publisher counts, next to one in the passage. */
 const HEADER_MATCH_WEIGHT = 0.5;
 
@@ -87,6 +95,7 @@ export function rankPassages(
     ? (ANSWER_TYPE_WEIGHT * conceptWeight) / Math.max(1, weighed.length)
     : 0;
   const totalWeight = conceptWeight + typeWeight;
+  const speaker = query.expects === 'statement' ? speakerConcepts(query) : [];
   return results
     .slice(0, candidates)
     .map((result) => {
@@ -132,11 +141,56 @@ export function rankPassages(
       query.concepts.forEach((concept, position) => {
         if (concept.entity && concept.status !== 'noise' && !strength.has(position)) missedNames++;
       });
-      const score = relevance * coverage ** COVERAGE_EXPONENT * MISSED_NAME_FACTOR ** missedNames;
+      const otherSpeaker = speaker.length > 0 && reportsSomeoneElse(index, passage, speaker);
+      const score =
+        relevance *
+        coverage ** COVERAGE_EXPONENT *
+        MISSED_NAME_FACTOR ** missedNames *
+        (otherSpeaker ? OTHER_SPEAKER_FACTOR : 1);
       const matched = [...strength.keys()].sort((a, b) => a - b);
       return { passage, score, coverage, support, holdsType, matched };
     })
     .sort((a, b) => b.score - a.score || a.passage.paragraph - b.passage.paragraph);
+}
+
+/** The names of who a "what did X say" question asks about, among its concepts. */
+function speakerConcepts(query: AnalyzedQuery): Concept[] {
+  const speaker = speakerOf(query.text);
+  if (!speaker) return [];
+  const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
+  // In "the Kremlin's spokesperson" the Kremlin is whose, not who.
+  return query.concepts.filter(
+    (concept) =>
+      concept.entity &&
+      concept.status !== 'missing' &&
+      !/['’]s$/.test(concept.original) &&
+      words.has(concept.original.toLowerCase()),
+  );
+}
+
+/** Whether a passage names the speaker asked about, yet says someone else is speaking. */
+function reportsSomeoneElse(index: SearchIndex, passage: Passage, speaker: Concept[]): boolean {
+  const speakers = passageSpeakers(index, passage);
+  if (speakers.size === 0) return false;
+  const own = passageTerms(passage);
+  const named = speaker.some((concept) => matchStrength(concept, own) > 0);
+  return named && !speaker.some((concept) => matchStrength(concept, speakers) > 0);
+}
+
+const speakersOfPassage = new WeakMap<Passage, ReadonlySet<string>>();
+
+/** The terms of who a passage says is speaking (see `speakersIn`), found once per passage. */
+function passageSpeakers(index: SearchIndex, passage: Passage): ReadonlySet<string> {
+  let speakers = speakersOfPassage.get(passage);
+  if (!speakers) {
+    const article = index.articles.find((candidate) => candidate.id === passage.article.id);
+    const paragraphs = (article?.paragraphs ?? [])
+      .filter((paragraph) => !paragraph.boilerplate)
+      .map((paragraph) => paragraph.text);
+    speakers = new Set(speakersIn(passage.text, paragraphs).map(toTerm));
+    speakersOfPassage.set(passage, speakers);
+  }
+  return speakers;
 }
 
 /**
