@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextTerms, namesIn, speakersIn } from '../src/search/names.ts';
+import { articleNames, contextTerms, namesIn, speakersIn } from '../src/search/names.ts';
 import { toTerm } from '../src/text/terms.ts';
 
 describe('names a paragraph refers to', () => {
@@ -47,7 +47,10 @@ describe('names a paragraph refers to', () => {
   });
 
   it('finds who a paragraph says is speaking, with the rest of their name', () => {
-    const article = ['Sir Keir Starmer spoke in Tirana.', 'Russia’s Vladimir Medinsky said no.'];
+    const article = articleNames([
+      'Sir Keir Starmer spoke in Tirana.',
+      'Russia’s Vladimir Medinsky said no.',
+    ]);
     expect(speakersIn('“No,” said Sir Keir.', article)).toEqual(['keir', 'starmer']);
     // The possessive says whose he is; "told Sky News" names who listened; "said Russia had" is no speaker.
     expect(speakersIn('Russia’s Vladimir Medinsky said no.', article)).toEqual([

@@ -102,6 +102,17 @@ export function contextTerms(paragraphs: ReadonlyArray<string>): ParagraphContex
 }
 
 /**
+ * Completes a name an article gives in part with the rest of its full name
+ * ("keir" → "keir", "starmer"), when the article names one person that way.
+ *
+ * @example
+ * articleNames(['Sir Keir Starmer spoke.', 'Sir Keir left.'])(['keir']) // => ['keir', 'starmer']
+ */
+export function articleNames(paragraphs: ReadonlyArray<string>): (name: string[]) => string[] {
+  return nameCompleter(paragraphs.flatMap(namesIn));
+}
+
+/**
  * Completes a name given in part with the rest of the one full name of those
  * given that contains it ("Keir" → "keir", "starmer"); a name as it is otherwise.
  */
@@ -118,7 +129,8 @@ function nameCompleter(names: ReadonlyArray<string[]>): (name: string[]) => stri
   return (name) =>
     name.flatMap((word) => {
       const fullNames = fullNamesByWord.get(word);
-      return fullNames?.size === 1 ? [word, ...([...fullNames][0]?.split(' ') ?? [])] : [word];
+      const [fullName] = fullNames?.size === 1 ? fullNames : [];
+      return fullName ? fullName.split(' ') : [word];
     });
 }
 
@@ -176,13 +188,16 @@ const SPEAKER = new RegExp(
 
 /**
  * Who a text says is speaking: the names next to its speech verbs ("President
- * Zelenskyy said", "said Sir Keir"), each with the rest of its full name as the
- * paragraphs name it ("keir" → "keir", "starmer"). Empty when it names no speaker.
+ * Zelenskyy said", "said Sir Keir"), each completed by `complete` (see
+ * {@link articleNames}). Empty when it names no speaker.
  *
  * @example
- * speakersIn('“No,” said Sir Keir.', ['Sir Keir Starmer spoke.']) // => ['keir', 'starmer']
+ * speakersIn('“No,” said Sir Keir.', articleNames(['Sir Keir Starmer spoke.'])) // => ['keir', 'starmer']
  */
-export function speakersIn(text: string, paragraphs: ReadonlyArray<string>): string[] {
+export function speakersIn(
+  text: string,
+  complete: (name: string[]) => string[] = (name) => name,
+): string[] {
   const speakers: string[][] = [];
   for (const match of text.matchAll(SPEAKER)) {
     const run = match[1] ?? match[2] ?? '';
@@ -194,7 +209,5 @@ export function speakersIn(text: string, paragraphs: ReadonlyArray<string>): str
       .filter((word) => !TITLES.has(word) && !isStopWord(word));
     if (words.length > 0) speakers.push(words);
   }
-  if (speakers.length === 0) return [];
-  const complete = nameCompleter(paragraphs.flatMap(namesIn));
   return [...new Set(speakers.flatMap(complete))];
 }

@@ -1,8 +1,9 @@
+import type { Article } from '../corpus/types.ts';
 import { indexTerms, toTerm } from '../text/terms.ts';
 import { tokenize } from '../text/tokenize.ts';
 import { holdsAnswerType, speakerOf } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
-import { speakersIn } from './names.ts';
+import { articleNames, speakersIn } from './names.ts';
 import { type AnalyzedQuery, type Concept, matchStrength } from './query.ts';
 
 /** A passage found for a query, with how well it matched. */
@@ -178,19 +179,29 @@ function reportsSomeoneElse(index: SearchIndex, passage: Passage, speaker: Conce
 }
 
 const speakersOfPassage = new WeakMap<Passage, ReadonlySet<string>>();
+const namesOfArticle = new WeakMap<Article, (name: string[]) => string[]>();
 
 /** The terms of who a passage says is speaking (see `speakersIn`), found once per passage. */
 function passageSpeakers(index: SearchIndex, passage: Passage): ReadonlySet<string> {
   let speakers = speakersOfPassage.get(passage);
   if (!speakers) {
     const article = index.articles.find((candidate) => candidate.id === passage.article.id);
-    const paragraphs = (article?.paragraphs ?? [])
-      .filter((paragraph) => !paragraph.boilerplate)
-      .map((paragraph) => paragraph.text);
-    speakers = new Set(speakersIn(passage.text, paragraphs).map(toTerm));
+    speakers = new Set(speakersIn(passage.text, article && namesOf(article)).map(toTerm));
     speakersOfPassage.set(passage, speakers);
   }
   return speakers;
+}
+
+/** Each article's full names (see `articleNames`), read once per article. */
+function namesOf(article: Article): (name: string[]) => string[] {
+  let complete = namesOfArticle.get(article);
+  if (!complete) {
+    complete = articleNames(
+      article.paragraphs.filter((paragraph) => !paragraph.boilerplate).map(({ text }) => text),
+    );
+    namesOfArticle.set(article, complete);
+  }
+  return complete;
 }
 
 /**
