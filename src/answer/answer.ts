@@ -1,7 +1,13 @@
 import { splitSentences } from '../corpus/split.ts';
-import { type AnswerType, speakerOf } from '../search/answer-type.ts';
+import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
-import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
+import {
+  type AnalyzedQuery,
+  analyzeQuery,
+  type Concept,
+  matchStrength,
+  speakerConcepts,
+} from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Synonyms } from '../text/synonyms.ts';
@@ -213,12 +219,7 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
  * Empty when any of them is known ("the head of the Western alliance").
  */
 function unknownSpeaker(query: AnalyzedQuery): Concept[] {
-  const speaker = speakerOf(query.text);
-  if (!speaker) return [];
-  const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
-  const named = query.concepts.filter(
-    (concept) => concept.status !== 'noise' && words.has(concept.original.toLowerCase()),
-  );
+  const named = speakerConcepts(query);
   return named.length > 0 && named.every((concept) => concept.status === 'missing') ? named : [];
 }
 

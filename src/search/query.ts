@@ -10,6 +10,7 @@ import {
   expectedAnswerType,
   isFrameNoun,
   isQuestionPhraseWord,
+  speakerOf,
 } from './answer-type.ts';
 import type { SearchIndex } from './build.ts';
 
@@ -155,6 +156,23 @@ export function analyzeQuery(
     if (missing) concept.weight = concept.paraphrased ? weight * PARAPHRASE_DISCOUNT : weight;
   }
   return { text, concepts, expects };
+}
+
+/**
+ * The concepts naming who a "what did X say" question asks about (see
+ * `speakerOf`), or none for any other question.
+ *
+ * @example
+ * speakerConcepts(analyzeQuery(index, synonyms, 'What did Starmer say?')).map((c) => c.original)
+ * // => ['Starmer']
+ */
+export function speakerConcepts(query: AnalyzedQuery): Concept[] {
+  const speaker = speakerOf(query.text);
+  if (!speaker) return [];
+  const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
+  return query.concepts.filter(
+    (concept) => concept.status !== 'noise' && words.has(concept.original.toLowerCase()),
+  );
 }
 
 /** Particles that make a phrasal verb, written solid in chat ("meetup", "showup"). */

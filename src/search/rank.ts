@@ -1,10 +1,9 @@
 import type { Article } from '../corpus/types.ts';
 import { indexTerms, toTerm } from '../text/terms.ts';
-import { tokenize } from '../text/tokenize.ts';
-import { holdsAnswerType, speakerOf } from './answer-type.ts';
+import { holdsAnswerType } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
 import { articleNames, speakersIn } from './names.ts';
-import { type AnalyzedQuery, type Concept, matchStrength } from './query.ts';
+import { type AnalyzedQuery, type Concept, matchStrength, speakerConcepts } from './query.ts';
 
 /** A passage found for a query, with how well it matched. */
 export interface RankedPassage {
@@ -96,7 +95,7 @@ export function rankPassages(
     ? (ANSWER_TYPE_WEIGHT * conceptWeight) / Math.max(1, weighed.length)
     : 0;
   const totalWeight = conceptWeight + typeWeight;
-  const speaker = query.expects === 'statement' ? speakerConcepts(query) : [];
+  const speaker = query.expects === 'statement' ? namedSpeaker(query) : [];
   return results
     .slice(0, candidates)
     .map((result) => {
@@ -155,17 +154,10 @@ export function rankPassages(
 }
 
 /** The names of who a "what did X say" question asks about, among its concepts. */
-function speakerConcepts(query: AnalyzedQuery): Concept[] {
-  const speaker = speakerOf(query.text);
-  if (!speaker) return [];
-  const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
+function namedSpeaker(query: AnalyzedQuery): Concept[] {
   // In "the Kremlin's spokesperson" the Kremlin is whose, not who.
-  return query.concepts.filter(
-    (concept) =>
-      concept.entity &&
-      concept.status !== 'missing' &&
-      !/['’]s$/.test(concept.original) &&
-      words.has(concept.original.toLowerCase()),
+  return speakerConcepts(query).filter(
+    (concept) => concept.entity && concept.status !== 'missing' && !/['’]s$/.test(concept.original),
   );
 }
 
