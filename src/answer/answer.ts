@@ -1,13 +1,7 @@
 import { splitSentences } from '../corpus/split.ts';
 import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
-import {
-  type AnalyzedQuery,
-  analyzeQuery,
-  type Concept,
-  matchStrength,
-  speakerConcepts,
-} from '../search/query.ts';
+import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Synonyms } from '../text/synonyms.ts';
@@ -219,8 +213,10 @@ function explainUnanswerable(query: AnalyzedQuery): Answer | null {
  * Empty when any of them is known ("the head of the Western alliance").
  */
 function unknownSpeaker(query: AnalyzedQuery): Concept[] {
-  const named = speakerConcepts(query);
-  return named.length > 0 && named.every((concept) => concept.status === 'missing') ? named : [];
+  const { speaker } = query;
+  return speaker.length > 0 && speaker.every((concept) => concept.status === 'missing')
+    ? speaker
+    : [];
 }
 
 /**

@@ -75,6 +75,8 @@ export interface AnalyzedQuery {
   concepts: Concept[];
   /** The kind of answer the question's words ask for ("how many" → number), if any. */
   expects: AnswerType | null;
+  /** The concepts naming who a "what did X say" question asks about (see `speakerOf`); else none. */
+  speaker: Concept[];
 }
 
 /**
@@ -155,22 +157,15 @@ export function analyzeQuery(
     concept.paraphrased = synonymsKnown.length > 0;
     if (missing) concept.weight = concept.paraphrased ? weight * PARAPHRASE_DISCOUNT : weight;
   }
-  return { text, concepts, expects };
+  return { text, concepts, expects, speaker: speakerConcepts(text, concepts) };
 }
 
-/**
- * The concepts naming who a "what did X say" question asks about (see
- * `speakerOf`), or none for any other question.
- *
- * @example
- * speakerConcepts(analyzeQuery(index, synonyms, 'What did Starmer say?')).map((c) => c.original)
- * // => ['Starmer']
- */
-export function speakerConcepts(query: AnalyzedQuery): Concept[] {
-  const speaker = speakerOf(query.text);
+/** The concepts that name who a "what did X say" question asks about. */
+function speakerConcepts(text: string, concepts: Concept[]): Concept[] {
+  const speaker = speakerOf(text);
   if (!speaker) return [];
   const words = new Set(tokenize(speaker).map((token) => token.original.toLowerCase()));
-  return query.concepts.filter(
+  return concepts.filter(
     (concept) => concept.status !== 'noise' && words.has(concept.original.toLowerCase()),
   );
 }

@@ -3,7 +3,7 @@ import { indexTerms, toTerm } from '../text/terms.ts';
 import { holdsAnswerType } from './answer-type.ts';
 import type { Passage, SearchIndex } from './build.ts';
 import { articleNames, speakersIn } from './names.ts';
-import { type AnalyzedQuery, type Concept, matchStrength, speakerConcepts } from './query.ts';
+import { type AnalyzedQuery, type Concept, matchStrength } from './query.ts';
 
 /** A passage found for a query, with how well it matched. */
 export interface RankedPassage {
@@ -156,7 +156,7 @@ export function rankPassages(
 /** The names of who a "what did X say" question asks about, among its concepts. */
 function namedSpeaker(query: AnalyzedQuery): Concept[] {
   // In "the Kremlin's spokesperson" the Kremlin is whose, not who.
-  return speakerConcepts(query).filter(
+  return query.speaker.filter(
     (concept) => concept.entity && concept.status !== 'missing' && !/['’]s$/.test(concept.original),
   );
 }
