@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
-import { answer } from '../../src/answer/answer.ts';
+import { answer, MAX_QUESTION_LENGTH } from '../../src/answer/answer.ts';
 import { completeQuery } from '../../src/answer/autocomplete.ts';
 import type { Article } from '../../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../../src/search/build.ts';
@@ -62,6 +62,11 @@ export interface SystemFigures {
   answer: Latency;
   /** Cost of the first autocomplete call, which builds what later calls use (bot only). */
   autocompleteFirstMs?: number;
+  /**
+   * Cost of answering a question of the longest length made of words no article or
+   * dictionary knows, each new, as someone pasting noise would send (bot only).
+   */
+  unknownWordsMs?: number;
   autocomplete: Latency;
 }
 
@@ -204,6 +209,10 @@ async function measureBot(
 
   const searched = index;
   const answerLatency = timeEach(queries, (query) => answer(searched, query));
+  const noise = unknownWords(MAX_QUESTION_LENGTH, seededRandom(7));
+  const noiseStart = performance.now();
+  answer(searched, noise);
+  const unknownWordsMs = performance.now() - noiseStart;
   const first = performance.now();
   completeQuery(searched, prefixes[0] ?? '');
   const autocompleteFirstMs = performance.now() - first;
@@ -241,10 +250,18 @@ async function measureBot(
       snapshot,
       answer: answerLatency,
       autocompleteFirstMs,
+      unknownWordsMs,
       autocomplete,
     },
     vocabulary,
   };
+}
+
+/** Made-up words of eight letters, up to `length` characters in all. */
+function unknownWords(length: number, random: () => number): string {
+  const word = () =>
+    Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
+  return Array.from({ length: Math.floor(length / 9) }, word).join(' ');
 }
 
 /**

@@ -115,6 +115,12 @@ function sizeTable(figures: SizeFigures): string[] {
     ],
     ...snapshotRows(raw.snapshot, bot.snapshot),
     ...latencyRows('answer', raw.answer, bot.answer, ['p50', 'p95', 'p99']),
+    [
+      'answer, 500 characters of unknown words (ms)',
+      '–',
+      ms(bot.unknownWordsMs ?? Number.NaN),
+      '–',
+    ],
     ...autocompleteRows(raw, bot),
   ];
   return [
