@@ -278,6 +278,8 @@ describe('answer types', () => {
     ['how', 'long', 'did', true],
     ['how', 'come', 'russia', true],
     ['month', 'long', 'truce', false],
+    ['much', 'time', 'did', true],
+    ['spare', 'time', 'for', false],
     [undefined, 'show', 'me', true],
     ['putin', 'show', 'up', false],
     [undefined, 'list', 'the', true],
