@@ -9,7 +9,9 @@
  * - `unseen-a.json` and `unseen-b.json`, written at the start of the fourth,
  *   scored once after its first changes, then read;
  * - `unseen-c.json` and `unseen-d.json`, written later in the fourth session, each
- *   scored once before it was read.
+ *   scored once before it was read;
+ * - `unseen-e.json` and `unseen-f.json`, written at the start of the fifth, scored
+ *   before its changes and after them, and not read.
  *
  * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
  */
@@ -24,4 +26,6 @@ export const QUESTION_SETS = [
   ['unseen-b', 'unseen-b.json'],
   ['unseen-c', 'unseen-c.json'],
   ['unseen-d', 'unseen-d.json'],
+  ['unseen-e', 'unseen-e.json'],
+  ['unseen-f', 'unseen-f.json'],
 ] as const;
