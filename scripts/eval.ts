@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import MiniSearch from 'minisearch';
-import { answer } from '../src/answer/answer.ts';
+import { answer, searchPassages } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import type { Article } from '../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
@@ -26,6 +26,11 @@ export interface EvalFigures {
   corpus: string;
   passages: number;
   hitAt1: number;
+  /**
+   * hit@1 of the ranking alone: the first passage `searchPassages` lists, even
+   * for a question `answer` refuses. What better refusals could gain at most.
+   */
+  rankedHitAt1: number;
   hitAt3: number;
   mrrAt5: number;
   abstainUnanswerable: number;
@@ -44,6 +49,7 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     ),
   );
   let hit1 = 0;
+  let rankedHit1 = 0;
   let hit3 = 0;
   let reciprocalRanks = 0;
   let abstainedAnswerable = 0;
@@ -56,6 +62,8 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     boilerplateReturned += ids.filter((id) => boilerplate.has(id)).length;
     const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
     const rank = ids.findIndex((id) => wanted.has(id));
+    const [first] = searchPassages(index, q, { limit: 1 }).results;
+    if (first && wanted.has(`${first.source.article}#${first.source.paragraph}`)) rankedHit1++;
     if (!result.answered) abstainedAnswerable++;
     const tally = styles.get(style) ?? { asked: 0, hits: 0 };
     tally.asked++;
@@ -84,6 +92,7 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     corpus,
     passages: index.passages.length,
     hitAt1: hit1 / n,
+    rankedHitAt1: rankedHit1 / n,
     hitAt3: hit3 / n,
     mrrAt5: reciprocalRanks / n,
     abstainUnanswerable: abstainedUnanswerable / set.unanswerable.length,
@@ -103,6 +112,7 @@ function printFigures(figures: EvalFigures, verbose: boolean) {
   console.log(
     `  abstains on unanswerable ${f(figures.abstainUnanswerable)}   on answerable ${f(figures.abstainAnswerable)}   boilerplate returned ${figures.boilerplateReturned}`,
   );
+  console.log(`  hit@1 of the ranking alone, never abstaining ${f(figures.rankedHitAt1)}`);
   const byStyle = Object.entries(figures.hitAt1ByStyle).map(([style, hit]) => `${style} ${f(hit)}`);
   console.log(`  hit@1 by style: ${byStyle.join(', ')}`);
   if (verbose) console.log(figures.misses.join('\n'));
