@@ -62,7 +62,10 @@ export function evaluate(index: SearchIndex, set: QuestionSet, corpus: string): 
     boilerplateReturned += ids.filter((id) => boilerplate.has(id)).length;
     const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
     const rank = ids.findIndex((id) => wanted.has(id));
-    const [first] = searchPassages(index, q, { limit: 1 }).results;
+    // Where the bot answers, its first passage is the ranking's first.
+    const [first] = result.answered
+      ? result.results
+      : searchPassages(index, q, { limit: 1 }).results;
     if (first && wanted.has(`${first.source.article}#${first.source.paragraph}`)) rankedHit1++;
     if (!result.answered) abstainedAnswerable++;
     const tally = styles.get(style) ?? { asked: 0, hits: 0 };
