@@ -1,7 +1,8 @@
 /**
  * Answer quality on the question sets in `test/eval/` (see {@link QUESTION_SETS}):
- * hit@1, hit@3, MRR@5 and abstention rates, on the seed corpus alone and with
- * the seed article among the State of the Union addresses as distractors.
+ * hit@1, hit@3, MRR@5, abstention rates and hit@1 of the ranking alone, on the
+ * seed corpus alone and with the seed article among the State of the Union
+ * addresses as distractors.
  *
  *   npm run eval               # both corpora
  *   npm run eval -- --verbose  # also list every miss

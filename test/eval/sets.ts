@@ -9,9 +9,9 @@
  * - `unseen-a.json` and `unseen-b.json`, written at the start of the fourth,
  *   scored once after its first changes, then read;
  * - `unseen-c.json` and `unseen-d.json`, written later in the fourth session, each
- *   scored once before it was read;
- * - `unseen-e.json` and `unseen-f.json`, written at the start of the fifth, scored
- *   before its changes and after them, and not read.
+ *   scored once before anyone read it; unseen-c was read afterwards, unseen-d never;
+ * - `unseen-e.json` and `unseen-f.json`, written at the start of the fifth, scored on
+ *   the code as it stood then (no change to answering landed after), never read.
  *
  * `scripts/eval.ts` scores every set listed here; `questions.test.ts` checks their form.
  */
