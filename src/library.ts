@@ -60,11 +60,23 @@ export interface RefreshReport {
   paragraphs: { added: number; removed: number };
   /** Files that were skipped, with why; the others still loaded. */
   problems: FileProblem[];
+  /**
+   * Articles whose file or sidecar became unusable since they were loaded:
+   * their last good version keeps serving (until a restart), and the reason is
+   * said, so a typo never silently drops an article.
+   */
+  kept: KeptArticle[];
   /** What fetching the sources list did; empty when no URL is listed or fetching was not asked for. */
   sources: SourcesReport;
   durationMs: number;
   /** When a refresh may run again (epoch ms), for `cooldown`. */
   retryAt?: number;
+}
+
+/** An article served from its last good version, and the problem with its files now. */
+export interface KeptArticle extends FileProblem {
+  /** The article id. */
+  id: string;
 }
 
 /** Options for {@link Library.refresh}. */
@@ -509,26 +521,23 @@ export class Library {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       return failed(`could not read ${seedsDir} (${code})`, [], sources, elapsed());
     }
-    if (loaded.articles.length === 0) {
-      return failed(
-        'no article in the new content could be loaded',
-        loaded.problems,
-        sources,
-        elapsed(),
-      );
-    }
     const previous = this.#edition.index.articles;
-    const index = buildIndex(loaded.articles);
-    const hash = this.#settings.snapshotPath ? corpusHash(loaded.articles) : null;
+    const { articles, problems, kept } = keepLastGood(previous, loaded);
+    if (articles.length === 0) {
+      return failed('no article in the new content could be loaded', problems, sources, elapsed());
+    }
+    const index = buildIndex(articles);
+    const hash = this.#settings.snapshotPath ? corpusHash(articles) : null;
     this.#edition = { index, loadedAt: new Date(this.#settings.now()), hash };
     if (hash !== null && (await writeSnapshot(this.#settings, index, hash))) {
       this.#snapshotSaved();
     }
     return {
       status: 'done',
-      message: doneMessage(index, loaded.problems, sources),
-      ...compareCorpora(previous, loaded.articles),
-      problems: loaded.problems,
+      message: doneMessage(index, problems, kept, sources),
+      ...compareCorpora(previous, articles),
+      problems,
+      kept,
       sources,
       durationMs: elapsed(),
     };
@@ -711,10 +720,51 @@ function listError(error: unknown): string {
   return `Not added: the sources list could not be updated (${code}); check that the seeds folder is writable.`;
 }
 
-function doneMessage(index: SearchIndex, problems: FileProblem[], sources: SourcesReport): string {
+/**
+ * Keeps the served version of each article whose text or sidecar can no longer
+ * be used (a typo in the JSON, the text replaced by a binary file), instead of
+ * dropping it. An article whose files are gone is removed, as asked.
+ *
+ * @example
+ * keepLastGood([istanbul], { articles: [], problems: [{ file: 'istanbul.txt', reason: 'is a binary file, not text' }] })
+ * // => { articles: [istanbul], problems: [], kept: [{ id: 'istanbul', file: 'istanbul.txt', reason: 'is a binary file, not text' }] }
+ */
+export function keepLastGood(
+  serving: ReadonlyArray<Article>,
+  loaded: LoadedCorpus,
+): LoadedCorpus & { kept: KeptArticle[] } {
+  const servingById = new Map(serving.map((article) => [article.id, article]));
+  const loadedIds = new Set(loaded.articles.map((article) => article.id));
+  const articles = [...loaded.articles];
+  const problems: FileProblem[] = [];
+  const kept: KeptArticle[] = [];
+  for (const problem of loaded.problems) {
+    const id = problem.file.slice(0, -extname(problem.file).length);
+    const lastGood = servingById.get(id);
+    if (lastGood && !loadedIds.has(id)) {
+      articles.push(lastGood);
+      loadedIds.add(id);
+      kept.push({ id, ...problem });
+    } else {
+      problems.push(problem);
+    }
+  }
+  articles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { articles, problems, kept };
+}
+
+function doneMessage(
+  index: SearchIndex,
+  problems: FileProblem[],
+  kept: KeptArticle[],
+  sources: SourcesReport,
+): string {
   const parts = [
-    `Refreshed: ${index.articles.length} articles, ${index.passages.length} passages.`,
+    `Refreshed: ${plural(index.articles.length, 'article')}, ${plural(index.passages.length, 'passage')}.`,
   ];
+  for (const article of kept) {
+    parts.push(`Kept the last good version of ${article.id}: ${whatIsWrong(article)}.`);
+  }
   if (problems.length > 0) parts.push(`${plural(problems.length, 'file')} skipped.`);
   if (sources.kept.length > 0) {
     parts.push(
@@ -729,6 +779,15 @@ function doneMessage(index: SearchIndex, problems: FileProblem[], sources: Sourc
   return parts.join(' ');
 }
 
+/**
+ * The loader's reasons read after the file's name ("lighthouse.txt is a binary
+ * file, not text"), except a sidecar's, which names its own file ("its metadata
+ * lighthouse.json: …").
+ */
+function whatIsWrong({ file, reason }: FileProblem): string {
+  return reason.startsWith('its ') ? reason : `${file} ${reason}`;
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
@@ -740,6 +799,7 @@ function skipped(status: 'busy' | 'cooldown', message: string): RefreshReport {
     articles: { added: [], removed: [], changed: [] },
     paragraphs: { added: 0, removed: 0 },
     problems: [],
+    kept: [],
     sources: noSources(),
     durationMs: 0,
   };
@@ -757,6 +817,7 @@ function failed(
     articles: { added: [], removed: [], changed: [] },
     paragraphs: { added: 0, removed: 0 },
     problems,
+    kept: [],
     sources,
     durationMs,
   };

@@ -212,6 +212,49 @@ describe('Library.refresh', () => {
     expect(library.answer('Who led Ukraine’s delegation?').answered).toBe(true);
   });
 
+  it('keeps the last good version of an article whose sidecar gets a typo', async () => {
+    const library = await open();
+    await writeFile(join(seeds, `${SEED}.json`), '{ "title": "Istanbul talks", }');
+    const report = await library.refresh();
+    expect(report.status).toBe('done');
+    expect(report.articles).toEqual({ added: [], removed: [], changed: [] });
+    expect(report.problems).toEqual([]);
+    expect(report.kept).toEqual([
+      { id: SEED, file: `${SEED}.txt`, reason: expect.stringContaining(`${SEED}.json`) },
+    ]);
+    expect(report.message).toContain(
+      `Kept the last good version of ${SEED}: its metadata ${SEED}.json: metadata is not valid JSON`,
+    );
+    expect(library.answer('Who led Ukraine’s delegation?').answered).toBe(true);
+  });
+
+  it('keeps the last good version of an article whose text is replaced by binary', async () => {
+    const library = await open();
+    await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
+    await library.refresh();
+    await writeFile(join(seeds, 'lighthouse.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1]));
+    const report = await library.refresh();
+    expect(report.message).toBe(
+      'Refreshed: 2 articles, 30 passages. Kept the last good version of lighthouse: lighthouse.txt is a binary file, not text.',
+    );
+    expect(library.answer(lighthouseQuestion).results[0]?.source.article).toBe('lighthouse');
+    // Still kept on the next refresh; removed once the file is deleted, as asked.
+    expect((await library.refresh()).kept.map((k) => k.id)).toEqual(['lighthouse']);
+    await unlink(join(seeds, 'lighthouse.txt'));
+    const removed = await library.refresh();
+    expect(removed.articles.removed).toEqual(['lighthouse']);
+    expect(removed.kept).toEqual([]);
+  });
+
+  it('skips a new unusable file: there is no good version to keep', async () => {
+    const library = await open();
+    await writeFile(join(seeds, 'broken.txt'), Buffer.from([0, 1, 2]));
+    const report = await library.refresh();
+    expect(report.kept).toEqual([]);
+    expect(report.problems).toEqual([{ file: 'broken.txt', reason: 'is a binary file, not text' }]);
+    expect(report.message).toBe('Refreshed: 1 article, 28 passages. 1 file skipped.');
+  });
+
   it('keeps the old index when the folder cannot be read', async () => {
     const library = await open();
     const before = library.index;

@@ -11,6 +11,7 @@ const REPORT: RefreshReport = {
   articles: { added: [], removed: [], changed: [] },
   paragraphs: { added: 0, removed: 0 },
   problems: [],
+  kept: [],
   sources: { fetched: [], kept: [], failed: [] },
   durationMs: 12,
 };

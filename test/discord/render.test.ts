@@ -284,6 +284,7 @@ describe('other renderers', () => {
       articles: { added: ['b'], removed: [], changed: ['a'] },
       paragraphs: { added: 12, removed: 3 },
       problems: [{ file: 'bad.json', reason: 'metadata is not valid JSON' }],
+      kept: [],
       sources: { fetched: [], kept: [], failed: [] },
       durationMs: 42,
     };
@@ -319,6 +320,9 @@ describe('other renderers', () => {
           paragraphs: fc.record({ added: fc.nat(), removed: fc.nat() }),
           problems: fc.array(fc.record({ file: anyText(300), reason: anyText(500) }), {
             maxLength: 40,
+          }),
+          kept: fc.array(fc.record({ id: anyText(20), file: anyText(300), reason: anyText(500) }), {
+            maxLength: 10,
           }),
           sources: fc.record({
             fetched: fc.array(
