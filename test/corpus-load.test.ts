@@ -90,9 +90,9 @@ describe('loadCorpus skips and reports bad files, loading the rest', () => {
 
   it('metadata with an unknown field', async () => {
     await writeFile(join(seeds, 'a.txt'), GOOD);
-    await writeFile(join(seeds, 'a.json'), '{"author": "Dana Whitfield"}');
+    await writeFile(join(seeds, 'a.json'), '{"byline": "Dana Whitfield"}');
     expect(await problemFor('a.txt')).toBe(
-      'its metadata a.json: unknown metadata field "author"; use title, publisher, published, url',
+      'its metadata a.json: unknown metadata field "byline"; use title, author, publisher, published, url',
     );
   });
 

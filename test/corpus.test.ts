@@ -87,6 +87,11 @@ describe('metadata', () => {
     });
   });
 
+  it('reads who wrote or spoke the text from the author field', () => {
+    expect(parseMetadata('{"author":" Barack Obama "}')).toEqual({ author: 'Barack Obama' });
+    expect(() => parseMetadata('{"author":7}')).toThrow('"author" must be a non-empty string');
+  });
+
   it.each([
     ['not json', /not valid JSON/],
     ['[]', /JSON object/],

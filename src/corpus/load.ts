@@ -85,6 +85,7 @@ async function loadArticle(
     title: metadata.title ?? deriveTitle(content[0]?.text ?? id),
     titleDerived: metadata.title == null,
     publisher: metadata.publisher ?? null,
+    author: metadata.author ?? null,
     published: metadata.published ?? null,
     url: metadata.url ?? null,
     paragraphs,

@@ -5,17 +5,17 @@ import type { ArticleMeta } from './types.ts';
  * `seeds/<id>.txt` is the text and `seeds/<id>.json` (optional) holds
  *
  * ```json
- * { "title": "…", "publisher": "Sky News", "published": "2025-05-16", "url": null }
+ * { "title": "…", "author": "Jane Doe", "publisher": "Sky News", "published": "2025-05-16", "url": null }
  * ```
  *
  * Every field is optional. The text file stays exactly as published, and a
  * plain `.txt` with no sidecar still loads (its title is then derived).
  */
 export type ArticleMetadata = Partial<
-  Pick<ArticleMeta, 'title' | 'publisher' | 'published' | 'url'>
+  Pick<ArticleMeta, 'title' | 'author' | 'publisher' | 'published' | 'url'>
 >;
 
-const KNOWN_FIELDS = new Set(['title', 'publisher', 'published', 'url']);
+const KNOWN_FIELDS = new Set(['title', 'author', 'publisher', 'published', 'url']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Metadata that cannot be used; the message says which field and how to fix it. */
@@ -45,12 +45,12 @@ export function parseMetadata(json: string): ArticleMetadata {
   for (const key of Object.keys(record)) {
     if (!KNOWN_FIELDS.has(key)) {
       throw new MetadataError(
-        `unknown metadata field "${key}"; use title, publisher, published, url`,
+        `unknown metadata field "${key}"; use title, author, publisher, published, url`,
       );
     }
   }
   const metadata: ArticleMetadata = {};
-  for (const field of ['title', 'publisher'] as const) {
+  for (const field of ['title', 'author', 'publisher'] as const) {
     const text = optionalString(record, field);
     if (text) metadata[field] = text;
   }

@@ -6,6 +6,8 @@ export interface ArticleMeta {
   /** True when the file gave no title and it was derived from the first paragraph. */
   titleDerived: boolean;
   publisher: string | null;
+  /** Who wrote or spoke it ("Barack Obama"); absent or null when unknown. */
+  author?: string | null;
   /** Publication date as YYYY-MM-DD, or null when unknown. */
   published: string | null;
   /** Where the article can be read; null when unknown, never guessed. */
@@ -16,17 +18,18 @@ export interface ArticleMeta {
  * An article's metadata without its paragraphs, for what is kept per passage or listed.
  *
  * @example
- * articleMeta(article) // => { id, title, titleDerived, publisher, published, url }
+ * articleMeta(article) // => { id, title, titleDerived, publisher, author, published, url }
  */
 export function articleMeta({
   id,
   title,
   titleDerived,
   publisher,
+  author,
   published,
   url,
 }: ArticleMeta): ArticleMeta {
-  return { id, title, titleDerived, publisher, published, url };
+  return { id, title, titleDerived, publisher, author: author ?? null, published, url };
 }
 
 /** One paragraph as a reader would count it. */

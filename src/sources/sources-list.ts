@@ -164,7 +164,7 @@ export async function saveSourceArticle(
   article: FetchedArticle,
 ): Promise<boolean> {
   const text = `${article.paragraphs.map((p) => p.replace(/\s+/g, ' ').trim()).join('\n')}\n`;
-  const metadata: Required<ArticleMetadata> = {
+  const metadata: Required<Omit<ArticleMetadata, 'author'>> = {
     title: article.title,
     publisher: article.publisher,
     published: article.published,
