@@ -5,6 +5,7 @@
  */
 import dotenv from 'dotenv';
 import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
+import { DEFAULT_ALLOWED_PORTS } from './sources/ssrf.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,6 +50,10 @@ export interface SourceFetchConfig {
   userAgent?: string;
   /** Permit 127.0.0.0/8 and ::1, for tests against a local server. Default false. */
   allowLoopback: boolean;
+  /** Ports article URLs may use. Default 80 and 443. */
+  allowedPorts: number[];
+  /** Time a refresh may spend fetching the whole sources list. Default 120 000 ms. */
+  refreshBudgetMs: number;
 }
 
 /** Every problem found in the environment, each naming its variable. */
@@ -154,6 +159,13 @@ export function parseConfig(env: Env): Config {
     );
   }
 
+  const allowedPorts = portList(read('SOURCE_ALLOWED_PORTS'));
+  if (allowedPorts === null) {
+    problems.push(
+      'SOURCE_ALLOWED_PORTS must be port numbers from 1 to 65535 separated by commas, such as "80,443,8080".',
+    );
+  }
+
   const config: Config = {
     discordToken: token,
     discordClientId: snowflake('DISCORD_CLIENT_ID'),
@@ -177,6 +189,8 @@ export function parseConfig(env: Env): Config {
       maxBytes: integer('SOURCE_MAX_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
       ...(userAgent ? { userAgent } : {}),
       allowLoopback: flag('ALLOW_LOOPBACK_SOURCES', false),
+      allowedPorts: allowedPorts ?? [...DEFAULT_ALLOWED_PORTS],
+      refreshBudgetMs: integer('SOURCE_REFRESH_BUDGET_MS', 120_000, 1000, 840_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -239,6 +253,16 @@ export function loadConfigOrExit<T = Config>(require?: (config: Config) => T): T
 function snapshotPath(value: string | null): string | null {
   if (value === null) return DEFAULT_SNAPSHOT_PATH;
   return ['off', 'none', 'false'].includes(value.toLowerCase()) ? null : value;
+}
+
+/** Ports from a comma-separated list; the default when unset; null when any is no port number. */
+function portList(value: string | null): number[] | null {
+  if (value === null) return [...DEFAULT_ALLOWED_PORTS];
+  const ports = value.split(',').map((part) => part.trim());
+  const valid = ports.every(
+    (port) => /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535,
+  );
+  return valid ? ports.map(Number) : null;
 }
 
 function isHttpUrl(text: string): boolean {

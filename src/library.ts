@@ -6,11 +6,13 @@ import { ARTICLE_EXTENSIONS, type LoadedCorpus, loadCorpus } from './corpus/load
 import { type Article, type ArticleMeta, articleMeta, type FileProblem } from './corpus/types.ts';
 import { buildIndex, type SearchIndex } from './search/build.ts';
 import { corpusHash, loadSnapshot, saveSnapshot } from './search/snapshot.ts';
-import type { FetchArticleOptions } from './sources/fetch-article.ts';
+import { redactCredentials, withoutCredentials } from './sources/credentials.ts';
+import { addressPolicy } from './sources/fetch-article.ts';
 import {
   fetchSource,
   fetchSources,
   noSources,
+  type SourcesFetchOptions,
   type SourcesReport,
 } from './sources/refresh-sources.ts';
 import {
@@ -34,9 +36,10 @@ export interface LibraryOptions {
   snapshotPath?: string;
   /**
    * How sources-list URLs are fetched: `timeoutMs`, `maxBytes`, `userAgent`,
-   * `allowLoopback` (tests only). Default: {@link fetchArticle}'s defaults.
+   * `allowedPorts`, `refreshBudgetMs`, `allowLoopback` (tests only).
+   * Default: {@link fetchSources}' defaults.
    */
-  sourceFetch?: FetchArticleOptions;
+  sourceFetch?: SourcesFetchOptions;
   /** Receives the audit trail: one event per start, refresh, source added, snapshot problem. Default: none. */
   log?: (event: LibraryEvent) => void;
   /** Clock, for tests. Default `Date.now`. */
@@ -128,7 +131,9 @@ export type LibraryEvent =
       seedsDir: string;
       articles: number;
       passages: number;
+      /** The first {@link AUDIT_LIST_LIMIT} problems; `leftOut` counts the rest. */
       problems: FileProblem[];
+      leftOut: Record<string, number>;
       /** Whether the index came from the snapshot or was built. */
       index: 'snapshot' | 'built';
     }
@@ -137,6 +142,8 @@ export type LibraryEvent =
       at: string;
       requestedBy: string | null;
       guildId: string | null;
+      /** How many entries each list lost to {@link AUDIT_LIST_LIMIT}, by list (`sources.kept`…). */
+      leftOut: Record<string, number>;
     } & RefreshReport)
   | {
       event: 'source-add';
@@ -163,6 +170,14 @@ export const DEFAULT_SNAPSHOT_PATH = '.cache/index.snapshot';
 /** Quiet time after the last file change before {@link watchSeeds} refreshes. */
 export const DEFAULT_WATCH_DEBOUNCE_MS = 500;
 const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
+/**
+ * Entries an audit line names per list (sources, articles, problems): a list
+ * of 10 000 URLs must not write megabytes per refresh. The line says how many
+ * it left out; the reply to the moderator has the counts too.
+ */
+export const AUDIT_LIST_LIMIT = 20;
+/** Longest text (URL, reason, file name) an audit line quotes. */
+const AUDIT_TEXT_LIMIT = 300;
 
 /** The corpus and its index, always swapped together. */
 interface Edition {
@@ -176,7 +191,7 @@ interface Settings {
   seedsDir: string;
   refreshCooldownMs: number;
   snapshotPath: string | null;
-  sourceFetch: FetchArticleOptions;
+  sourceFetch: SourcesFetchOptions;
   log: (event: LibraryEvent) => void;
   now: () => number;
   loadCorpus: (dir: string) => Promise<LoadedCorpus>;
@@ -238,13 +253,15 @@ export class Library {
     const snapshot = hash === null ? null : await readSnapshot(settings, hash);
     const index = snapshot ?? buildIndex(articles);
     if (!snapshot && hash !== null) await writeSnapshot(settings, index, hash);
+    const leftOut: Record<string, number> = {};
     settings.log({
       event: 'open',
       at: timestamp(settings),
       seedsDir: settings.seedsDir,
       articles: index.articles.length,
       passages: index.passages.length,
-      problems,
+      problems: auditList('problems', problems, leftOut),
+      leftOut,
       index: snapshot ? 'snapshot' : 'built',
     });
     return new Library({ index, loadedAt: new Date(settings.now()), hash }, settings);
@@ -438,14 +455,15 @@ export class Library {
    */
   async addSource(input: string, request: AddSourceRequest): Promise<AddSourceResult> {
     const result = await this.#addSource(input, request);
+    // The URL and message name no credentials already; redacting again guards what may be added later.
     this.#settings.log({
       event: 'source-add',
       at: timestamp(this.#settings),
       requestedBy: request.requestedBy,
       guildId: request.guildId ?? null,
-      url: result.url,
+      url: clip(withoutCredentials(result.url)),
       status: result.status,
-      message: result.message,
+      message: clip(redactCredentials(result.message)),
     });
     return result;
   }
@@ -457,13 +475,17 @@ export class Library {
         request.ownerIds.length === 0
           ? 'Adding sources is turned off: no bot owner is configured (OWNER_IDS).'
           : 'Only the bot’s owners can add sources; ask one of them to add this link.';
-      return { status: 'refused', message, url: input };
+      return { status: 'refused', message, url: withoutCredentials(input.trim()) };
     }
     let url: string;
     try {
-      url = normalizeSourceUrl(input, { allowLoopback: sourceFetch.allowLoopback ?? false });
+      url = normalizeSourceUrl(input, addressPolicy(sourceFetch));
     } catch (error) {
-      return { status: 'invalid', message: (error as Error).message, url: input };
+      return {
+        status: 'invalid',
+        message: (error as Error).message,
+        url: withoutCredentials(input.trim()),
+      };
     }
     const id = sourceArticleId(url);
     const duplicate: AddSourceResult = {
@@ -544,12 +566,28 @@ export class Library {
   }
 
   #audit(options: RefreshOptions, report: RefreshReport): RefreshReport {
+    const leftOut: Record<string, number> = {};
+    const { articles, sources } = report;
     this.#settings.log({
       event: 'refresh',
       at: timestamp(this.#settings),
       requestedBy: options.requestedBy ?? null,
       guildId: options.guildId ?? null,
       ...report,
+      articles: {
+        added: auditList('articles.added', articles.added, leftOut),
+        removed: auditList('articles.removed', articles.removed, leftOut),
+        changed: auditList('articles.changed', articles.changed, leftOut),
+      },
+      problems: auditList('problems', report.problems, leftOut),
+      kept: auditList('kept', report.kept, leftOut),
+      sources: {
+        fetched: auditList('sources.fetched', sources.fetched, leftOut),
+        kept: auditList('sources.kept', sources.kept, leftOut),
+        failed: auditList('sources.failed', sources.failed, leftOut),
+        skipped: auditList('sources.skipped', sources.skipped, leftOut),
+      },
+      leftOut,
     });
     return report;
   }
@@ -595,6 +633,36 @@ function logSnapshotError(settings: Settings, action: 'load' | 'save', error: un
     action,
     error: (error as Error).message,
   });
+}
+
+/**
+ * The first {@link AUDIT_LIST_LIMIT} items of a list for an audit line, their
+ * texts clipped; how many were left out is recorded in `leftOut` under `name`.
+ *
+ * @example
+ * auditList('problems', problems, leftOut) // 20 problems; leftOut.problems === 9980 for 10 000
+ */
+function auditList<T extends string | object>(
+  name: string,
+  items: readonly T[],
+  leftOut: Record<string, number>,
+): T[] {
+  if (items.length > AUDIT_LIST_LIMIT) leftOut[name] = items.length - AUDIT_LIST_LIMIT;
+  return items.slice(0, AUDIT_LIST_LIMIT).map(clipTexts);
+}
+
+/** An audit entry with each of its texts clipped to {@link AUDIT_TEXT_LIMIT}. */
+function clipTexts<T extends string | object>(item: T): T {
+  if (typeof item === 'string') return clip(item) as T;
+  const entries = Object.entries(item).map(([key, value]) => [
+    key,
+    typeof value === 'string' ? clip(value) : value,
+  ]);
+  return Object.fromEntries(entries) as T;
+}
+
+function clip(text: string): string {
+  return text.length > AUDIT_TEXT_LIMIT ? `${text.slice(0, AUDIT_TEXT_LIMIT)}…` : text;
 }
 
 function timestamp(settings: Settings): string {
@@ -774,6 +842,11 @@ function doneMessage(
   if (sources.failed.length > 0) {
     parts.push(
       `${plural(sources.failed.length, 'source')} could not be fetched and had no saved copy.`,
+    );
+  }
+  if (sources.skipped.length > 0) {
+    parts.push(
+      `${plural(sources.skipped.length, 'source')} skipped: the refresh ran out of time; any saved copy is still used.`,
     );
   }
   return parts.join(' ');

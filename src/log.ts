@@ -1,13 +1,15 @@
 /**
  * Structured logs (pino, JSON lines on stderr, so stdout stays free for the
  * console). Secrets never reach a log line: the bot token is removed from
- * every line written, interaction and webhook tokens are cut out of URLs, and
+ * every line written, so are the credentials of any URL in it
+ * (`user:password@`), interaction and webhook tokens are cut out of URLs, and
  * Discord REST errors are reduced to code, status and method (their `url`
  * holds the interaction token).
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.ts';
+import { redactCredentials } from './sources/credentials.ts';
 
 export type { Logger } from 'pino';
 
@@ -41,7 +43,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       hooks: {
         streamWrite: (line) =>
-          secrets.reduce((text, secret) => text.replaceAll(secret, REDACTED), line),
+          secrets.reduce(
+            (text, secret) => text.replaceAll(secret, REDACTED),
+            redactCredentials(line),
+          ),
       },
     },
     options.destination ?? pino.destination({ dest: 2, sync: true }),

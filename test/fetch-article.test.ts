@@ -152,12 +152,15 @@ const server = http.createServer((req, res) => {
 });
 let port = 0;
 let base = '';
+/** The local server's port, allowed once it is known (only 80 and 443 are by default). */
+const serverPorts: number[] = [];
 /** For tests that point a made-up host name at the local server. */
-const LOOPBACK: FetchArticleOptions = { allowLoopback: true };
+const LOOPBACK: FetchArticleOptions = { allowLoopback: true, allowedPorts: serverPorts };
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
+  serverPorts.push(port);
   base = `http://127.0.0.1:${port}`;
 });
 
@@ -476,7 +479,9 @@ describe('fetchArticle failures', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await failure(fetchArticle(`http://127.0.0.1:${closedPort}/`, LOOPBACK));
+    const error = await failure(
+      fetchArticle(`http://127.0.0.1:${closedPort}/`, { ...LOOPBACK, allowedPorts: [closedPort] }),
+    );
     expect(error.code).toBe('network');
     expect(error.message).toContain('ECONNREFUSED');
   });

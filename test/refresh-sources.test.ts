@@ -32,6 +32,7 @@ let lastUserAgent: string | undefined;
 let flakyUp = true;
 let server: http.Server;
 let base: string;
+let port: number;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -61,7 +62,8 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
 });
 
 afterAll(async () => {
@@ -91,7 +93,12 @@ function open() {
   return Library.open({
     seedsDir: seeds,
     refreshCooldownMs: 0,
-    sourceFetch: { allowLoopback: true, timeoutMs: 1_000, userAgent: USER_AGENT },
+    sourceFetch: {
+      allowLoopback: true,
+      allowedPorts: [port],
+      timeoutMs: 1_000,
+      userAgent: USER_AGENT,
+    },
     log: (event) => events.push(event),
   });
 }
@@ -294,7 +301,7 @@ describe('refresh with a sources list', () => {
     const library = await Library.open({
       seedsDir: seeds,
       refreshCooldownMs: 0,
-      sourceFetch: { allowLoopback: true, timeoutMs: 150 },
+      sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 150 },
     });
     const report = await library.refresh();
     expect(report.sources.failed).toEqual([
@@ -324,7 +331,7 @@ describe('refresh with a sources list', () => {
     const library = await open();
     const report = await library.refresh({ fetchSources: false });
     expect(report.status).toBe('done');
-    expect(report.sources).toEqual({ fetched: [], kept: [], failed: [] });
+    expect(report.sources).toEqual({ fetched: [], kept: [], failed: [], skipped: [] });
     expect(hits.size).toBe(0);
   });
 });

@@ -124,11 +124,13 @@ function thrown(run: () => unknown): UnsafeUrlError {
 }
 
 describe('assertFetchableUrl', () => {
-  it('returns the parsed URL for public http(s) URLs, including odd ports', () => {
+  it('returns the parsed URL for public http(s) URLs, including allowed odd ports', () => {
     expect(assertFetchableUrl('https://www.example.com/news/1').href).toBe(
       'https://www.example.com/news/1',
     );
-    expect(assertFetchableUrl('http://news.example.com:8080/a?b=c').port).toBe('8080');
+    expect(
+      assertFetchableUrl('http://news.example.com:8080/a?b=c', { allowedPorts: [8080] }).port,
+    ).toBe('8080');
     expect(assertFetchableUrl(new URL('http://93.184.216.34/')).hostname).toBe('93.184.216.34');
   });
 
@@ -155,7 +157,10 @@ describe('assertFetchableUrl', () => {
   });
 
   it('allows loopback literals only with allowLoopback', () => {
-    expect(assertFetchableUrl('http://127.0.0.1:8080/', { allowLoopback: true }).port).toBe('8080');
+    expect(
+      assertFetchableUrl('http://127.0.0.1:8080/', { allowLoopback: true, allowedPorts: [8080] })
+        .port,
+    ).toBe('8080');
     expect(assertFetchableUrl('http://[::1]/', { allowLoopback: true }).hostname).toBe('[::1]');
     expect(thrown(() => assertFetchableUrl('http://10.0.0.1/', { allowLoopback: true })).code).toBe(
       'blocked-address',
@@ -170,6 +175,47 @@ describe('assertFetchableUrl', () => {
       thrown(() => assertFetchableUrl('http://10.0.0.5/', {}, 'https://x.example/')).message,
     ).toBe(
       "https://x.example/ redirected to a private address (10.0.0.5); only public addresses can be fetched, so use the article's public URL",
+    );
+  });
+});
+
+describe('assertFetchableUrl ports', () => {
+  it.each([
+    'http://news.example.com:6379/',
+    'http://news.example.com:22/',
+    'http://news.example.com:0/',
+    'https://news.example.com:8443/a',
+    'http://93.184.216.34:25/',
+  ])('refuses %s: only ports 80 and 443 by default', (url) => {
+    const error = thrown(() => assertFetchableUrl(url));
+    expect(error.code).toBe('blocked-address');
+    expect(error.message).toMatch(/uses port \d+; only ports 80, 443 can be fetched/);
+  });
+
+  it.each([
+    'http://news.example.com/',
+    'http://news.example.com:80/',
+    'https://news.example.com:443/',
+    'http://news.example.com:443/',
+    'https://news.example.com:80/',
+  ])('accepts %s', (url) => {
+    expect(assertFetchableUrl(url).hostname).toBe('news.example.com');
+  });
+
+  it('accepts exactly the configured ports when told', () => {
+    const policy = { allowedPorts: [8080] };
+    expect(assertFetchableUrl('http://news.example.com:8080/', policy).port).toBe('8080');
+    expect(thrown(() => assertFetchableUrl('http://news.example.com/', policy)).message).toBe(
+      "http://news.example.com/ uses port 80; only ports 8080 can be fetched, so use the article's ordinary web address",
+    );
+  });
+
+  it('names a redirect to another port', () => {
+    expect(
+      thrown(() => assertFetchableUrl('http://news.example.com:6379/', {}, 'https://a.example/'))
+        .message,
+    ).toMatch(
+      /^https:\/\/a\.example\/ redirected to http:\/\/news\.example\.com:6379\/, which uses port 6379/,
     );
   });
 });

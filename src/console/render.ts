@@ -97,11 +97,11 @@ export function renderRefresh(report: RefreshReport): string {
         `Paragraphs: ${report.paragraphs.added} added, ${report.paragraphs.removed} removed. Took ${report.durationMs} ms.`,
     );
   }
-  const { fetched, kept, failed } = report.sources;
-  if (fetched.length + kept.length + failed.length > 0) {
+  const { fetched, kept, failed, skipped } = report.sources;
+  if (fetched.length + kept.length + failed.length + skipped.length > 0) {
     const changed = fetched.filter((source) => source.changed).length;
     lines.push(
-      `Sources list: ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last good copy, ${failed.length} failed.`,
+      `Sources list: ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last good copy, ${failed.length} failed${skipped.length > 0 ? `, ${skipped.length} skipped (time budget)` : ''}.`,
     );
   }
   for (const source of fetched) {
@@ -111,6 +111,7 @@ export function renderRefresh(report: RefreshReport): string {
     lines.push(`Kept the last good copy of ${source.url}: ${source.reason}`);
   }
   for (const source of failed) lines.push(`Failed ${source.url}: ${source.reason}`);
+  for (const source of skipped) lines.push(`Skipped ${source.url}: ${source.reason}`);
   for (const problem of report.problems) lines.push(`Skipped ${problem.file}: ${problem.reason}`);
   return lines.join('\n');
 }

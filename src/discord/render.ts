@@ -504,17 +504,18 @@ function idList(label: string, ids: ReadonlyArray<string>): string[] {
 
 /**
  * The sources-list part of a refresh report: counts, then the URLs fetched,
- * those whose last good copy is still used, and those that failed, with why.
+ * those whose last good copy is still used, those that failed, and those the
+ * time budget left out, with why.
  */
 function sourcesSection(sources: RefreshReport['sources']): string[] {
-  const { fetched, kept, failed } = sources;
-  if (fetched.length + kept.length + failed.length === 0) return [];
+  const { fetched, kept, failed, skipped } = sources;
+  if (fetched.length + kept.length + failed.length + skipped.length === 0) return [];
   const changed = fetched.filter((source) => source.changed).length;
   const withReason = (source: { url: string; reason: string }) =>
     fitEscaped(`${source.url}: ${source.reason}`, REFRESH_LINE_LENGTH);
   return [
     '',
-    `**Sources list:** ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last good copy, ${failed.length} failed`,
+    `**Sources list:** ${fetched.length} fetched (${changed} changed), ${kept.length} kept from the last good copy, ${failed.length} failed${skipped.length > 0 ? `, ${skipped.length} skipped (time budget)` : ''}`,
     ...bulletList(
       'Fetched:',
       fetched,
@@ -534,6 +535,12 @@ function sourcesSection(sources: RefreshReport['sources']): string[] {
       REFRESH_SOURCES_SHOWN,
       withReason,
     ),
+    ...bulletList(
+      'Skipped (the refresh ran out of time; any saved copy is still used):',
+      skipped,
+      REFRESH_SOURCES_SHOWN,
+      (source) => fitEscaped(source.url, REFRESH_URL_LENGTH),
+    ),
   ];
 }
 
@@ -547,7 +554,7 @@ function bulletList<T>(
   if (items.length === 0) return [];
   const lines = [heading, ...items.slice(0, shown).map((item) => `• ${line(item)}`)];
   const unlisted = items.length - shown;
-  if (unlisted > 0) lines.push(`…and ${unlisted} more; the log lists them all.`);
+  if (unlisted > 0) lines.push(`…and ${unlisted} more.`);
   return lines;
 }
 

@@ -24,6 +24,7 @@ import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { withoutCredentials } from './credentials.ts';
 import {
   type AddressPolicy,
   assertFetchableUrl,
@@ -42,6 +43,10 @@ export interface FetchArticleOptions {
   userAgent?: string;
   /** Permit 127.0.0.0/8 and ::1 (tests, or an explicit config flag). Default false. */
   allowLoopback?: boolean;
+  /** Ports URLs may name (`SOURCE_ALLOWED_PORTS`). Default 80 and 443. */
+  allowedPorts?: readonly number[];
+  /** Stops the fetch early, e.g. when a refresh's time budget runs out (error code `cancelled`). */
+  signal?: AbortSignal;
   /** Resolves a host name to IP addresses. Default: the system resolver (`dns.lookup`, all addresses). */
   lookup?: (hostname: string) => Promise<string[]>;
 }
@@ -67,6 +72,7 @@ export type FetchArticleErrorCode =
   | 'not-html'
   | 'not-an-article'
   | 'too-many-redirects'
+  | 'cancelled'
   | 'network';
 
 /** A fetch that failed; the message says what went wrong and what to do about it. */
@@ -100,6 +106,20 @@ interface Settings {
 }
 
 /**
+ * The SSRF guard's policy for these fetch options, to check a URL the same way
+ * before fetching it (see `assertFetchableUrl`).
+ *
+ * @example
+ * addressPolicy({ allowLoopback: true }) // => { allowLoopback: true }
+ */
+export function addressPolicy(options: FetchArticleOptions): AddressPolicy {
+  return {
+    allowLoopback: options.allowLoopback ?? false,
+    ...(options.allowedPorts ? { allowedPorts: options.allowedPorts } : {}),
+  };
+}
+
+/**
  * Fetches an article page and extracts it, refusing anything but public
  * http(s) addresses on every redirect hop.
  *
@@ -119,17 +139,25 @@ export async function fetchArticle(
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-    policy: { allowLoopback: options.allowLoopback ?? false },
+    policy: addressPolicy(options),
     lookup: options.lookup ?? systemLookup,
   };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([controller.signal, options.signal])
+    : controller.signal;
   const progress = { url: String(url) };
   try {
-    const page = await download(url, settings, controller.signal, progress);
+    const page = await download(url, settings, signal, progress);
     return { url: page.url, ...extractArticle(page.html, page.url) };
   } catch (error) {
-    throw asFetchError(error, progress.url, settings, controller.signal);
+    if (options.signal?.aborted) {
+      throw new FetchArticleError('cancelled', `fetching ${progress.url} was stopped`, {
+        cause: error,
+      });
+    }
+    throw asFetchError(error, progress.url, settings, signal);
   } finally {
     clearTimeout(timer);
   }
@@ -222,7 +250,7 @@ async function download(
       } catch {
         throw new FetchArticleError(
           'bad-url',
-          `${url.href} redirected to an invalid URL (${location.slice(0, 200)}); try the article's final URL instead`,
+          `${url.href} redirected to an invalid URL (${withoutCredentials(location).slice(0, 200)}); try the article's final URL instead`,
         );
       }
       redirectedFrom = url.href;

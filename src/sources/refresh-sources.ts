@@ -3,7 +3,9 @@
  * files; a URL that fails keeps the copy saved last time.
  */
 
+import { withoutCredentials } from './credentials.ts';
 import {
+  addressPolicy,
   FetchArticleError,
   type FetchArticleOptions,
   type FetchedArticle,
@@ -26,16 +28,35 @@ export interface SourcesReport {
   kept: { url: string; id: string; reason: string }[];
   /** Could not be fetched and no earlier copy exists (`id` is null for a line that is no URL). */
   failed: { url: string; id: string | null; reason: string }[];
+  /** Not fetched, or not finished, when the refresh's time budget ran out; any saved copy is still used. */
+  skipped: { url: string; id: string | null; reason: string }[];
 }
 
 /** The outcome for one source URL. */
 export type SourceOutcome =
   | { status: 'fetched'; url: string; id: string; title: string; changed: boolean }
   | { status: 'kept'; url: string; id: string; reason: string }
-  | { status: 'failed'; url: string; id: string | null; reason: string };
+  | { status: 'failed'; url: string; id: string | null; reason: string }
+  | { status: 'skipped'; url: string; id: string | null; reason: string };
+
+/** How the sources list is fetched: each article as {@link fetchArticle} does, within a budget. */
+export interface SourcesFetchOptions extends FetchArticleOptions {
+  /**
+   * Time a refresh may spend fetching the whole list, in ms. Sources not
+   * finished when it runs out are skipped (and reported), keeping their
+   * saved copies. Default {@link DEFAULT_REFRESH_BUDGET_MS}.
+   */
+  refreshBudgetMs?: number;
+  /** Sources fetched at once. Default {@link DEFAULT_FETCH_CONCURRENCY}. */
+  concurrency?: number;
+  /** Fetches one article; tests pass a fake. Default {@link fetchArticle}. */
+  fetchArticle?: (url: string, options: FetchArticleOptions) => Promise<FetchedArticle>;
+}
 
 /** Sources fetched at once; a long list should not open dozens of connections. */
-const FETCH_CONCURRENCY = 4;
+export const DEFAULT_FETCH_CONCURRENCY = 4;
+/** Time a refresh may spend on the sources list: two minutes, well within Discord's 15-minute reply window. */
+export const DEFAULT_REFRESH_BUDGET_MS = 120_000;
 
 /**
  * An empty sources report, for refreshes that fetched nothing.
@@ -44,20 +65,23 @@ const FETCH_CONCURRENCY = 4;
  * noSources().fetched // => []
  */
 export function noSources(): SourcesReport {
-  return { fetched: [], kept: [], failed: [] };
+  return { fetched: [], kept: [], failed: [], skipped: [] };
 }
 
 /**
- * Fetches every URL of `seeds/sources.list` and saves each article beside it.
- * Never throws: an unreadable list is reported as one failed entry.
+ * Fetches every URL of `seeds/sources.list` and saves each article beside it,
+ * a few at a time and within a total time budget: when the budget runs out,
+ * fetches under way are stopped and the URLs not yet fetched are skipped, each
+ * reported in `skipped`. Never throws: an unreadable list is reported as one
+ * failed entry.
  *
  * @example
- * const report = await fetchSources('seeds', { timeoutMs: 10_000 });
+ * const report = await fetchSources('seeds', { timeoutMs: 10_000, refreshBudgetMs: 60_000 });
  * report.kept // => [{ url, id, reason: '… timed out …' }] when a site was down
  */
 export async function fetchSources(
   seedsDir: string,
-  options: FetchArticleOptions = {},
+  options: SourcesFetchOptions = {},
 ): Promise<SourcesReport> {
   let lines: string[];
   try {
@@ -69,9 +93,28 @@ export async function fetchSources(
       failed: [{ url: 'sources.list', id: null, reason: `the list could not be read (${code})` }],
     };
   }
-  const outcomes = await mapConcurrently(lines, FETCH_CONCURRENCY, (line) =>
-    fetchSource(seedsDir, line, options),
-  );
+  const budgetMs = options.refreshBudgetMs ?? DEFAULT_REFRESH_BUDGET_MS;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const skip = (line: string): SourceOutcome => ({
+    status: 'skipped',
+    ...identify(line, options),
+    reason: budgetReason(budgetMs),
+  });
+  let outcomes: SourceOutcome[];
+  try {
+    outcomes = await mapConcurrently(
+      lines,
+      options.concurrency ?? DEFAULT_FETCH_CONCURRENCY,
+      async (line) => {
+        if (budget.signal.aborted) return skip(line);
+        const outcome = await fetchSource(seedsDir, line, { ...options, signal: budget.signal });
+        return budget.signal.aborted && outcome.status !== 'fetched' ? skip(line) : outcome;
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
   const report = noSources();
   for (const outcome of outcomes) {
     switch (outcome.status) {
@@ -85,6 +128,9 @@ export async function fetchSources(
         break;
       case 'failed':
         report.failed.push({ url: outcome.url, id: outcome.id, reason: outcome.reason });
+        break;
+      case 'skipped':
+        report.skipped.push({ url: outcome.url, id: outcome.id, reason: outcome.reason });
         break;
     }
   }
@@ -102,19 +148,24 @@ export async function fetchSources(
 export async function fetchSource(
   seedsDir: string,
   input: string,
-  options: FetchArticleOptions = {},
+  options: SourcesFetchOptions = {},
 ): Promise<SourceOutcome> {
   let url: string;
   try {
-    url = normalizeSourceUrl(input, { allowLoopback: options.allowLoopback ?? false });
+    url = normalizeSourceUrl(input, addressPolicy(options));
   } catch (error) {
-    return { status: 'failed', url: input, id: null, reason: (error as Error).message };
+    return {
+      status: 'failed',
+      url: withoutCredentials(input),
+      id: null,
+      reason: (error as Error).message,
+    };
   }
   const id = sourceArticleId(url);
   let article: FetchedArticle;
   let changed: boolean;
   try {
-    article = await fetchArticle(url, options);
+    article = await (options.fetchArticle ?? fetchArticle)(url, options);
     changed = await saveSourceArticle(seedsDir, id, article);
   } catch (error) {
     const reason = describeFailure(error);
@@ -123,6 +174,20 @@ export async function fetchSource(
       : { status: 'failed', url, id, reason };
   }
   return { status: 'fetched', url, id, title: article.title, changed };
+}
+
+/** A list line as reports name it: its normalized URL and article id, or the line without credentials. */
+function identify(line: string, options: FetchArticleOptions): { url: string; id: string | null } {
+  try {
+    const url = normalizeSourceUrl(line, addressPolicy(options));
+    return { url, id: sourceArticleId(url) };
+  } catch {
+    return { url: withoutCredentials(line), id: null };
+  }
+}
+
+function budgetReason(budgetMs: number): string {
+  return `the refresh's time budget (${Math.round(budgetMs / 1000)} s) ran out before this source was fetched; its last saved copy, if any, is still used`;
 }
 
 function describeFailure(error: unknown): string {

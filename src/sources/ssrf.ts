@@ -9,6 +9,7 @@
  */
 
 import ipaddr from 'ipaddr.js';
+import { withoutCredentials } from './credentials.ts';
 
 /** Which addresses may be fetched besides public unicast ones. */
 export interface AddressPolicy {
@@ -18,7 +19,16 @@ export interface AddressPolicy {
    * metadata addresses stay blocked regardless.
    */
   allowLoopback?: boolean;
+  /**
+   * The ports a URL may name; a URL without a port uses its scheme's (80 or
+   * 443). Default {@link DEFAULT_ALLOWED_PORTS}: web servers only, so a source
+   * cannot reach a mail, database or SSH server that happens to be public.
+   */
+  allowedPorts?: readonly number[];
 }
+
+/** The ports sources may use unless configured otherwise (`SOURCE_ALLOWED_PORTS`). */
+export const DEFAULT_ALLOWED_PORTS: readonly number[] = [80, 443];
 
 /** Why a URL or address was refused; `code` matches {@link FetchArticleError}'s. */
 export class UnsafeUrlError extends Error {
@@ -153,8 +163,10 @@ export function blockedHostnameReason(hostname: string, policy: AddressPolicy = 
 
 /**
  * Parses a URL and refuses anything that is not a plain public http(s) URL:
- * other schemes, credentials in the URL, internal host names and non-public IP
- * literals. Host names are not resolved here; check their addresses with
+ * other schemes, credentials in the URL (refused rather than stripped: a link
+ * that needs a login is no public article, and the refusal names the URL
+ * without them), ports other than the allowed ones, internal host names and
+ * non-public IP literals. Host names are not resolved here; check their addresses with
  * {@link assertPublicAddresses} before connecting.
  *
  * @param redirectedFrom the URL whose redirect led here, to name it in messages
@@ -168,7 +180,7 @@ export function assertFetchableUrl(
   policy: AddressPolicy = {},
   redirectedFrom?: string,
 ): URL {
-  const shown = String(input).slice(0, 200);
+  const shown = withoutCredentials(String(input)).slice(0, 200);
   const lead = redirectedFrom ? `${redirectedFrom} redirected to ${shown}, which` : shown;
   let url: URL;
   try {
@@ -198,6 +210,14 @@ export function assertFetchableUrl(
     throw new UnsafeUrlError(
       'blocked-address',
       `${verb} ${reason} (${host}); only public addresses can be fetched, so use the article's public URL`,
+    );
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const allowedPorts = policy.allowedPorts ?? DEFAULT_ALLOWED_PORTS;
+  if (!allowedPorts.includes(port)) {
+    throw new UnsafeUrlError(
+      'blocked-address',
+      `${lead} uses port ${port}; only ports ${allowedPorts.join(', ')} can be fetched, so use the article's ordinary web address`,
     );
   }
   return url;

@@ -26,7 +26,13 @@ describe('parseConfig', () => {
       ownerIds: [],
       snapshotPath: DEFAULT_SNAPSHOT_PATH,
       watchSeeds: false,
-      sourceFetch: { timeoutMs: 10_000, maxBytes: 2_097_152, allowLoopback: false },
+      sourceFetch: {
+        timeoutMs: 10_000,
+        maxBytes: 2_097_152,
+        allowLoopback: false,
+        allowedPorts: [80, 443],
+        refreshBudgetMs: 120_000,
+      },
     });
   });
 
@@ -48,6 +54,8 @@ describe('parseConfig', () => {
       SOURCE_MAX_BYTES: '1048576',
       SOURCE_USER_AGENT: ' talkbot-test/1.0 (+https://bot.example/about) ',
       ALLOW_LOOPBACK_SOURCES: 'yes',
+      SOURCE_ALLOWED_PORTS: '443, 8443',
+      SOURCE_REFRESH_BUDGET_MS: '60000',
       SHARD_COUNT: '4',
     });
     expect(config).toEqual({
@@ -67,6 +75,8 @@ describe('parseConfig', () => {
         maxBytes: 1_048_576,
         userAgent: 'talkbot-test/1.0 (+https://bot.example/about)',
         allowLoopback: true,
+        allowedPorts: [443, 8443],
+        refreshBudgetMs: 60_000,
       },
       shardCount: 4,
     });
@@ -105,6 +115,12 @@ describe('parseConfig', () => {
     ['SOURCE_USER_AGENT', 'bøt/1.0'],
     ['SOURCE_USER_AGENT', 'x'.repeat(257)],
     ['ALLOW_LOOPBACK_SOURCES', 'sometimes'],
+    ['SOURCE_ALLOWED_PORTS', '80,http'],
+    ['SOURCE_ALLOWED_PORTS', '0'],
+    ['SOURCE_ALLOWED_PORTS', '65536'],
+    ['SOURCE_ALLOWED_PORTS', '443,'],
+    ['SOURCE_REFRESH_BUDGET_MS', '999'],
+    ['SOURCE_REFRESH_BUDGET_MS', '840001'],
   ])('names %s when it is malformed (%j)', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -123,6 +139,8 @@ describe('parseConfig', () => {
       maxBytes: 67_108_864,
       userAgent: 'x'.repeat(256),
       allowLoopback: false,
+      allowedPorts: [80, 443],
+      refreshBudgetMs: 120_000,
     });
     expect(problemsOf({ SOURCE_FETCH_TIMEOUT_MS: '0' })).toEqual([
       'SOURCE_FETCH_TIMEOUT_MS must be a whole number from 100 to 300000, got "0".',

@@ -12,7 +12,7 @@ const REPORT: RefreshReport = {
   paragraphs: { added: 0, removed: 0 },
   problems: [],
   kept: [],
-  sources: { fetched: [], kept: [], failed: [] },
+  sources: { fetched: [], kept: [], failed: [], skipped: [] },
   durationMs: 12,
 };
 
@@ -81,7 +81,7 @@ describe('renderRefresh: the sources list', () => {
     expect(descriptionOf(renderRefresh(REPORT))).not.toContain('Sources list');
   });
 
-  it('lists URLs fetched, kept from their last good copy and failed, with why', () => {
+  it('lists URLs fetched, kept from their last good copy, failed and skipped, with why', () => {
     const description = descriptionOf(
       renderRefresh({
         ...REPORT,
@@ -92,12 +92,13 @@ describe('renderRefresh: the sources list', () => {
           ],
           kept: [{ url: 'https://b.example/x', id: 'url-c', reason: 'timed out after 10 s' }],
           failed: [{ url: 'ftp://c.example/', id: null, reason: 'uses the ftp: scheme' }],
+          skipped: [{ url: 'https://d.example/late', id: 'url-d', reason: 'out of time' }],
         },
       }),
     );
     expect(description).toContain(
       [
-        '**Sources list:** 2 fetched (1 changed), 1 kept from the last good copy, 1 failed',
+        '**Sources list:** 2 fetched (1 changed), 1 kept from the last good copy, 1 failed, 1 skipped (time budget)',
         'Fetched:',
         '• https://a.example/one (changed)',
         '• https://a.example/two',
@@ -105,6 +106,8 @@ describe('renderRefresh: the sources list', () => {
         '• https://b.example/x: timed out after 10 s',
         'Failed (could not fetch, and there is no earlier copy):',
         '• ftp://c.example/: uses the ftp: scheme',
+        'Skipped (the refresh ran out of time; any saved copy is still used):',
+        '• https://d.example/late',
       ].join('\n'),
     );
   });
@@ -116,11 +119,15 @@ describe('renderRefresh: the sources list', () => {
       reason: '**down**',
     }));
     const description = descriptionOf(
-      renderRefresh({ ...REPORT, status: 'failed', sources: { fetched: [], kept: [], failed } }),
+      renderRefresh({
+        ...REPORT,
+        status: 'failed',
+        sources: { fetched: [], kept: [], failed, skipped: [] },
+      }),
     );
     expect(description).toContain('• https://a.example/4: \\*\\*down\\*\\*');
     expect(description).not.toContain('https://a.example/5');
-    expect(description).toContain('…and 2 more; the log lists them all.');
+    expect(description).toContain('…and 2 more.');
   });
 });
 

@@ -285,7 +285,7 @@ describe('other renderers', () => {
       paragraphs: { added: 12, removed: 3 },
       problems: [{ file: 'bad.json', reason: 'metadata is not valid JSON' }],
       kept: [],
-      sources: { fetched: [], kept: [], failed: [] },
+      sources: { fetched: [], kept: [], failed: [], skipped: [] },
       durationMs: 42,
     };
     const description = renderRefresh(report).embeds[0]?.description ?? '';
@@ -341,6 +341,14 @@ describe('other renderers', () => {
               },
             ),
             failed: fc.array(
+              fc.record({
+                url: anyText(200),
+                id: fc.option(anyText(20), { nil: null }),
+                reason: anyText(200),
+              }),
+              { maxLength: 5 },
+            ),
+            skipped: fc.array(
               fc.record({
                 url: anyText(200),
                 id: fc.option(anyText(20), { nil: null }),

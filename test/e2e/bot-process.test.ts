@@ -117,7 +117,8 @@ describe.concurrent('npm start', () => {
       res.end(article);
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridge`;
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/bridge`;
     // A fake of its own: two bots on one fake would share its interactions.
     const ownFake = await FakeDiscord.start();
     const seedsDir = await mkdtemp(join(workDir, 'seeds-sources-'));
@@ -131,6 +132,7 @@ describe.concurrent('npm start', () => {
         SNAPSHOT_PATH: 'off',
         OWNER_IDS: owner.id,
         ALLOW_LOOPBACK_SOURCES: 'true',
+        SOURCE_ALLOWED_PORTS: `80,443,${port}`,
         SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
         SOURCE_FETCH_TIMEOUT_MS: '3000',
       });

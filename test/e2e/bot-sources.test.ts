@@ -48,10 +48,11 @@ beforeAll(async () => {
     res.end('<h1>No</h1>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
   harness = await startBotHarness({
     ownerIds: [owner.id],
-    sourceFetch: { allowLoopback: true, timeoutMs: 2_000 },
+    sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 2_000 },
   });
 });
 

@@ -28,13 +28,14 @@ beforeAll(async () => {
     res.end(up ? ARTICLE : '<h1>Down</h1>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
   seedsDir = await mkdtemp(join(tmpdir(), 'talkbot-console-'));
   await cp('seeds', seedsDir, { recursive: true });
   library = await Library.open({
     seedsDir,
     refreshCooldownMs: 0,
-    sourceFetch: { allowLoopback: true, timeoutMs: 2_000 },
+    sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 2_000 },
   });
 });
 
