@@ -6,8 +6,10 @@ import {
 } from 'discord.js';
 import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import type { BotContext } from '../src/discord/context.ts';
+import { recordingGuild } from '../src/discord/insights-buttons.ts';
 import { questionChoices } from '../src/discord/options.ts';
-import { queryPage, refuseQuery } from '../src/discord/query.ts';
+import { refuseQuery, runQuery } from '../src/discord/query.ts';
+import { withFeedback } from '../src/discord/render.ts';
 
 /** `/ask question [private]`: the passage that best answers a question. */
 export const data = new SlashCommandBuilder()
@@ -36,9 +38,24 @@ export async function execute(
     await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
     return;
   }
-  const page = queryPage(context, { mode: 'ask', query: question, article: null, offset: 0 });
+  const { answer, page } = runQuery(context, {
+    mode: 'ask',
+    query: question,
+    article: null,
+    offset: 0,
+  });
   const isPrivate = interaction.options.getBoolean('private') ?? false;
-  await interaction.reply({ ...page, ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}) });
+  // Queued, not written: the reply does not wait for the insights store.
+  const token = context.insights.recordAnswer({
+    guildId: recordingGuild(interaction),
+    userId: interaction.user.id,
+    private: isPrivate,
+    answer,
+  });
+  await interaction.reply({
+    ...withFeedback(page, answer, token, context),
+    ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}),
+  });
 }
 
 export async function autocomplete(

@@ -3,6 +3,7 @@ import type { Command } from '../src/discord/context.ts';
 import * as ask from './ask.ts';
 import * as askAboutMessage from './ask-about-message.ts';
 import * as help from './help.ts';
+import * as insights from './insights.ts';
 import * as refresh from './refresh.ts';
 import * as search from './search.ts';
 import * as sources from './sources.ts';
@@ -13,5 +14,6 @@ export const commands: ReadonlyArray<Command> = [
   sources,
   refresh,
   help,
+  insights,
   askAboutMessage,
 ];

@@ -38,6 +38,10 @@ export interface Config {
   shardCount?: number;
   /** How article URLs are fetched; passed to `Library.open({ sourceFetch })`. */
   sourceFetch: SourceFetchConfig;
+  /** The insights database; null (`INSIGHTS_DB=off`) records nothing. Default `.data/insights.sqlite`. */
+  insightsPath: string | null;
+  /** Insights records older than this many days are deleted. Default 30. */
+  insightsRetentionDays: number;
 }
 
 /** How article URLs (`/sources add`, the sources list) are fetched. */
@@ -71,6 +75,9 @@ export class ConfigError extends Error {
 export const CONFIG_EXIT_CODE = 2;
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where insights are kept unless `INSIGHTS_DB` says otherwise. */
+export const DEFAULT_INSIGHTS_PATH = '.data/insights.sqlite';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 /** A header value: printable ASCII, since Node refuses anything else in a header. */
@@ -192,6 +199,8 @@ export function parseConfig(env: Env): Config {
       allowedPorts: allowedPorts ?? [...DEFAULT_ALLOWED_PORTS],
       refreshBudgetMs: integer('SOURCE_REFRESH_BUDGET_MS', 120_000, 1000, 840_000),
     },
+    insightsPath: offOr(read('INSIGHTS_DB'), DEFAULT_INSIGHTS_PATH),
+    insightsRetentionDays: integer('INSIGHTS_RETENTION_DAYS', 30, 1, 3650),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -251,7 +260,12 @@ export function loadConfigOrExit<T = Config>(require?: (config: Config) => T): T
 }
 
 function snapshotPath(value: string | null): string | null {
-  if (value === null) return DEFAULT_SNAPSHOT_PATH;
+  return offOr(value, DEFAULT_SNAPSHOT_PATH);
+}
+
+/** A path setting: the default when unset, null when turned off. */
+function offOr(value: string | null, fallback: string): string | null {
+  if (value === null) return fallback;
   return ['off', 'none', 'false'].includes(value.toLowerCase()) ? null : value;
 }
 

@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
 import { type Config, loadConfigOrExit } from './config.ts';
 import { startBot } from './discord/client.ts';
+import { Insights } from './insights/insights.ts';
 import { Library, type LibraryEvent, reloadOnSignal, watchSeeds } from './library.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 
@@ -41,18 +42,30 @@ async function main(): Promise<void> {
     logger.fatal({ err: describeError(error) }, 'could not load the articles');
     process.exit(1);
   }
+  const insights = Insights.open({
+    path: config.insightsPath,
+    retentionDays: config.insightsRetentionDays,
+    logger,
+  });
   reloadOnSignal(library, 'SIGHUP', audit);
   if (config.watchSeeds) watchSeeds(library, { log: audit });
 
   if (!config.discordToken) {
     const { runConsole } = await import('./console/console.ts');
-    await runConsole(library);
+    await runConsole(library, insights);
+    insights.close();
     return;
   }
-  await runBot(config, config.discordToken, library, logger);
+  await runBot(config, config.discordToken, library, logger, insights);
 }
 
-async function runBot(config: Config, token: string, library: Library, logger: Logger) {
+async function runBot(
+  config: Config,
+  token: string,
+  library: Library,
+  logger: Logger,
+  insights: Insights,
+) {
   // The first question loads the synonym tables; load them now, not while a user waits.
   library.answer('warm up');
   let bot: Awaited<ReturnType<typeof startBot>>;
@@ -65,6 +78,7 @@ async function runBot(config: Config, token: string, library: Library, logger: L
       commands,
       rateLimit: config.rateLimit,
       ownerIds: config.ownerIds,
+      insights,
     });
   } catch (error) {
     logger.fatal({ err: describeError(error) }, 'could not log in to Discord; check DISCORD_TOKEN');
@@ -77,6 +91,7 @@ async function runBot(config: Config, token: string, library: Library, logger: L
     logger.info({ signal }, 'shutting down');
     try {
       await bot.stop();
+      insights.close();
       await Promise.race([
         library.idle(),
         delay(SHUTDOWN_REFRESH_WAIT_MS, undefined, { ref: false }),

@@ -1,9 +1,18 @@
 import { createInterface } from 'node:readline/promises';
+import { Insights } from '../insights/insights.ts';
 import type { Library } from '../library.ts';
+import { renderConsoleInsights } from './insights.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } from './render.ts';
 
 /** Whoever runs the console runs the bot, so they may add sources. */
 const CONSOLE_USER = 'console';
+
+/** Insights turned off, for callers that keep none. */
+const OFF = Insights.open({
+  path: null,
+  retentionDays: 1,
+  logger: { warn: () => {}, info: () => {} },
+});
 
 export const CONSOLE_HELP = `Ask about the articles. Commands:
   /ask <question>     the passages that answer it, with their sources (or just type the question)
@@ -11,6 +20,7 @@ export const CONSOLE_HELP = `Ask about the articles. Commands:
   /sources            the articles I know
   /add-source <url>   fetch a news article from its link and add it
   /refresh            reload the articles, fetching the listed links again
+  /insights [days]    refused questions and answers voted down, over every server
   /help               this text
   /quit               leave (or Ctrl+D)`;
 
@@ -24,6 +34,7 @@ export async function runConsoleCommand(
   library: Library,
   line: string,
   style = PLAIN_STYLE,
+  insights: Insights = OFF,
 ): Promise<string> {
   const [, command = '', rest = ''] = /^\/([\w-]+)\s*([\s\S]*)$/.exec(line.trim()) ?? [
     null,
@@ -46,6 +57,8 @@ export async function runConsoleCommand(
     }
     case 'refresh':
       return renderRefresh(await library.refresh({ requestedBy: CONSOLE_USER }));
+    case 'insights':
+      return renderConsoleInsights(insights, rest);
     case 'help':
       return CONSOLE_HELP;
     default:
@@ -57,7 +70,7 @@ export async function runConsoleCommand(
  * The interactive console: the bot's commands in a terminal, for running
  * without a Discord token.
  */
-export async function runConsole(library: Library): Promise<void> {
+export async function runConsole(library: Library, insights: Insights = OFF): Promise<void> {
   const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE;
   const terminal = createInterface({
     input: process.stdin,
@@ -72,7 +85,8 @@ export async function runConsole(library: Library): Promise<void> {
   for await (const line of terminal) {
     const trimmed = line.trim();
     if (trimmed === '/quit' || trimmed === '/exit') break;
-    if (trimmed) process.stdout.write(`${await runConsoleCommand(library, trimmed, style)}\n`);
+    if (trimmed)
+      process.stdout.write(`${await runConsoleCommand(library, trimmed, style, insights)}\n`);
     terminal.prompt();
   }
   terminal.close();

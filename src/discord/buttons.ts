@@ -8,6 +8,7 @@
 import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { Emoji } from './constants.ts';
 import type { BotContext } from './context.ts';
+import { handleInsightsButton } from './insights-buttons.ts';
 import { queryPage } from './query.ts';
 import { notice, type ReplyPayload, renderContext } from './render.ts';
 
@@ -32,6 +33,10 @@ export async function handleButton(
     return;
   }
   const { action } = decoded;
+  if (action.kind === 'vote' || action.kind === 'insights' || action.kind === 'clearInsights') {
+    await handleInsightsButton(interaction, action, context);
+    return;
+  }
   if (action.kind === 'context') {
     const article = context.library.index.articles.find((a) => a.id === action.article);
     const payload =

@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { ApplicationIntegrationType, Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Insights } from '../insights/insights.ts';
 import type { Library } from '../library.ts';
 import { describeError, type Logger } from '../log.ts';
 import { type BotContext, type Command, createBotContext } from './context.ts';
@@ -23,6 +24,8 @@ export interface BotOptions {
   rateLimit: { count: number; windowMs: number };
   /** Users who may add article URLs with `/sources add`. Default none. */
   ownerIds?: readonly string[];
+  /** Where questions and votes are recorded for `/insights`. Default: nowhere. */
+  insights?: Insights;
 }
 
 /** A logged-in bot. */

@@ -54,6 +54,9 @@ export const Emoji = {
   error: '❌',
   wait: '⏳',
   help: '❔',
+  up: '👍',
+  down: '👎',
+  insights: '📊',
 } as const;
 
 /** Embed accent colours. */

@@ -10,6 +10,7 @@ import type {
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import { ApplicationCommandType } from 'discord.js';
+import { Insights } from '../insights/insights.ts';
 import type { Library } from '../library.ts';
 import type { Logger } from '../log.ts';
 import { CustomIdCodec } from './custom-id.ts';
@@ -24,6 +25,8 @@ export interface BotContext extends RenderContext {
   rateLimiter: RateLimiter;
   /** Users who may add article URLs (config `OWNER_IDS`). */
   ownerIds: readonly string[];
+  /** Questions and votes recorded for `/insights`. */
+  insights: Insights;
 }
 
 /** Options for {@link createBotContext}. */
@@ -34,6 +37,8 @@ export interface BotContextOptions {
   rateLimit: { count: number; windowMs: number };
   /** Users who may add article URLs. Default none. */
   ownerIds?: readonly string[];
+  /** Where questions and votes are recorded. Default: nowhere (insights off). */
+  insights?: Insights;
   /** Clock for the rate limiter, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -55,6 +60,8 @@ export function createBotContext(options: BotContextOptions): BotContext {
       ...(options.now ? { now: options.now } : {}),
     }),
     ownerIds: options.ownerIds ?? [],
+    insights:
+      options.insights ?? Insights.open({ path: null, retentionDays: 1, logger: options.logger }),
   };
 }
 

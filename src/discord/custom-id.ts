@@ -4,7 +4,11 @@
  *
  * - `more:<a|s>:<offset>:<article>:<query>` — the next page of an `/ask` (a) or `/search` (s);
  * - `try:<a|s>:<article>:<query>` — run a did-you-mean suggestion;
- * - `ctx:<paragraph>:<article>` — show the paragraphs around a passage.
+ * - `ctx:<paragraph>:<article>` — show the paragraphs around a passage;
+ * - `vote:<u|d>:<token>` — 👍 or 👎 on an answer; the token (see `Insights`) names the
+ *   answer and is signed, or is empty for an answer that was not recorded;
+ * - `ins:<days>:<page>` — a page of the `/insights` report;
+ * - `insclr:` — confirm `/insights clear`.
  *
  * `<article>` is empty when the query searched every article. The query comes
  * last so it may contain colons. When an action does not fit Discord's 100
@@ -23,7 +27,10 @@ export type QueryMode = 'ask' | 'search';
 export type ButtonAction =
   | { kind: 'more'; mode: QueryMode; query: string; offset: number; article: string | null }
   | { kind: 'retry'; mode: QueryMode; query: string; article: string | null }
-  | { kind: 'context'; article: string; paragraph: number };
+  | { kind: 'context'; article: string; paragraph: number }
+  | { kind: 'vote'; vote: 'up' | 'down'; token: string }
+  | { kind: 'insights'; days: number; page: number }
+  | { kind: 'clearInsights' };
 
 /** The result of {@link CustomIdCodec.decode}. */
 export type DecodedCustomId =
@@ -39,7 +46,19 @@ export interface CustomIdCodecOptions {
   capacity?: number;
 }
 
-const KIND_PREFIX = { more: 'more', retry: 'try', context: 'ctx' } as const;
+const KIND_PREFIX = {
+  more: 'more',
+  retry: 'try',
+  context: 'ctx',
+  vote: 'vote',
+  insights: 'ins',
+  clearInsights: 'insclr',
+} as const;
+const VOTE_CODE = { up: 'u', down: 'd' } as const;
+/** A feedback token: empty, or an id and a signature in base64url (see `Insights`). */
+const VOTE_TOKEN = /^(?:[A-Za-z0-9_-]{18})?$/;
+/** Report pages beyond this are not pages a person clicks through. */
+const MAX_INSIGHTS_PAGE = 100;
 const MODE_CODE = { ask: 'a', search: 's' } as const;
 /** Offsets beyond this are not pages a person clicks through; they are refused as invalid. */
 const MAX_OFFSET = 10_000;
@@ -113,6 +132,9 @@ export class CustomIdCodec {
 /** The self-contained id, or null when a field would make it ambiguous. */
 function encodeInline(action: ButtonAction): string | null {
   if (action.kind === 'context') return `ctx:${action.paragraph}:${action.article}`;
+  if (action.kind === 'vote') return `vote:${VOTE_CODE[action.vote]}:${action.token}`;
+  if (action.kind === 'insights') return `ins:${action.days}:${action.page}`;
+  if (action.kind === 'clearInsights') return 'insclr:';
   const article = action.article ?? '';
   if (article.includes(':')) return null;
   const mode = MODE_CODE[action.mode];
@@ -122,6 +144,19 @@ function encodeInline(action: ButtonAction): string | null {
 }
 
 function decodeInline(kind: ButtonAction['kind'], rest: string): ButtonAction | null {
+  if (kind === 'vote') {
+    const [code, token = ''] = splitFields(rest, 2);
+    const vote = code === VOTE_CODE.up ? 'up' : code === VOTE_CODE.down ? 'down' : null;
+    return vote && VOTE_TOKEN.test(token) ? { kind, vote, token } : null;
+  }
+  if (kind === 'insights') {
+    const [daysText, pageText] = splitFields(rest, 2);
+    const days = parseCount(daysText);
+    const page = parseCount(pageText);
+    if (days === null || page === null || page > MAX_INSIGHTS_PAGE) return null;
+    return { kind, days, page };
+  }
+  if (kind === 'clearInsights') return rest === '' ? { kind } : null;
   if (kind === 'context') {
     const [paragraph, article] = splitFields(rest, 2);
     const number = parseCount(paragraph);

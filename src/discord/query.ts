@@ -3,7 +3,7 @@
  * (valid text, rate limit) and the core call with the page size of its mode.
  */
 import { TimestampStyles, time } from 'discord.js';
-import { validateQuestion } from '../answer/answer.ts';
+import { type Answer, validateQuestion } from '../answer/answer.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Emoji, PageSize } from './constants.ts';
 import type { BotContext } from './context.ts';
@@ -41,6 +41,20 @@ export function refuseQuery(
  * await interaction.reply(queryPage(context, { mode: 'ask', query, article: null, offset: 0 }));
  */
 export function queryPage(context: BotContext, asked: QueryRequest): ReplyPayload {
+  return runQuery(context, asked).page;
+}
+
+/**
+ * {@link queryPage} with the core's answer beside the page, for callers that
+ * record what was answered.
+ *
+ * @example
+ * const { answer, page } = runQuery(context, { mode: 'ask', query, article: null, offset: 0 });
+ */
+export function runQuery(
+  context: BotContext,
+  asked: QueryRequest,
+): { answer: Answer; page: ReplyPayload } {
   // Buttons carry the query on, so carry it without characters the core would drop anyway.
   const request = { ...asked, query: cleanInput(asked.query) };
   const options = {
@@ -53,7 +67,7 @@ export function queryPage(context: BotContext, asked: QueryRequest): ReplyPayloa
       ? context.library.answer(request.query, options)
       : context.library.search(request.query, options);
   if (answer.answered && answer.results.length === 0) {
-    return notice(`${Emoji.miss} There are no more results for that.`);
+    return { answer, page: notice(`${Emoji.miss} There are no more results for that.`) };
   }
-  return renderAnswer(answer, request, context);
+  return { answer, page: renderAnswer(answer, request, context) };
 }

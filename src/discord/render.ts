@@ -202,6 +202,38 @@ export function renderMiss(
 }
 
 /**
+ * An `/ask` page with 👍 and 👎 buttons on a row of their own. The token
+ * (see `Insights.recordAnswer`) tells a click which answer it is about; it
+ * is empty for an answer that was not recorded. A miss gets none: there is
+ * no cited passage to judge.
+ *
+ * @example
+ * await interaction.reply(withFeedback(page, answer, insights.recordAnswer(asked), context));
+ */
+export function withFeedback(
+  page: ReplyPayload,
+  answer: Answer,
+  token: string,
+  context: RenderContext,
+): ReplyPayload {
+  const answered = answer.answered && answer.results.length > 0;
+  if (!answered || page.components.length >= Limits.rowsPerMessage) return page;
+  const vote = (kind: 'up' | 'down', label: string) =>
+    button(
+      label,
+      context.customIds.encode({ kind: 'vote', vote: kind, token }),
+      ButtonStyle.Secondary,
+    );
+  return {
+    ...page,
+    components: [
+      ...page.components,
+      row([vote('up', `${Emoji.up} Helpful`), vote('down', `${Emoji.down} Not helpful`)]),
+    ],
+  };
+}
+
+/**
  * The paragraphs around a passage (boilerplate left out), the passage marked.
  * Returns null when the article or paragraph is no longer in the corpus.
  *
@@ -371,6 +403,9 @@ export function renderHelp(): ReplyPayload {
     '**Ask about this message** — right-click a message › Apps, to ask about its text.',
     '',
     `Buttons: ${Emoji.more} **More results** pages on, ${Emoji.context} **Show context** shows the paragraphs around a passage. Anyone may click them; what they show is sent only to whoever clicked.`,
+    '',
+    `**/insights** — what members ask that the articles do not answer, and the answers voted ${Emoji.down} (needs Manage Server).`,
+    `**What is recorded:** for /ask in a server, the question, when, whether it was answered (or why not), the passages cited and ${Emoji.up}/${Emoji.down} votes, for 30 days by default (INSIGHTS_RETENTION_DAYS). No user ids; private questions and DMs are never recorded. The bot's operator turns it off with INSIGHTS_DB=off; /insights clear deletes this server's records.`,
   ].join('\n');
   return {
     embeds: [{ title: `${Emoji.help} How to use talkbot`, description, color: Colors.info }],
@@ -562,10 +597,16 @@ function plainFooter(text: string): string {
   return truncate(plainText(text), Limits.footer);
 }
 
-function button(
+/**
+ * A button within Discord's limits: the label plain and cut to 80 code points.
+ *
+ * @example
+ * button('➕ More results', 'more:a:3::Who led?')
+ */
+export function button(
   label: string,
   customId: string,
-  style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Primary,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger = ButtonStyle.Primary,
 ): APIButtonComponent {
   return {
     type: ComponentType.Button,
@@ -575,6 +616,12 @@ function button(
   };
 }
 
-function row(buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
+/**
+ * A row of at most five buttons.
+ *
+ * @example
+ * row([button('Next', 'ins:30:1')])
+ */
+export function row(buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent> {
   return { type: ComponentType.ActionRow, components: buttons.slice(0, Limits.buttonsPerRow) };
 }

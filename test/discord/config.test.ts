@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, requireDeployConfig } from '../../src/config.ts';
+import {
+  ConfigError,
+  DEFAULT_INSIGHTS_PATH,
+  parseConfig,
+  requireDeployConfig,
+} from '../../src/config.ts';
 import { DEFAULT_SNAPSHOT_PATH } from '../../src/library.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -33,6 +38,8 @@ describe('parseConfig', () => {
         allowedPorts: [80, 443],
         refreshBudgetMs: 120_000,
       },
+      insightsPath: DEFAULT_INSIGHTS_PATH,
+      insightsRetentionDays: 30,
     });
   });
 
@@ -57,6 +64,8 @@ describe('parseConfig', () => {
       SOURCE_ALLOWED_PORTS: '443, 8443',
       SOURCE_REFRESH_BUDGET_MS: '60000',
       SHARD_COUNT: '4',
+      INSIGHTS_DB: 'off',
+      INSIGHTS_RETENTION_DAYS: '7',
     });
     expect(config).toEqual({
       discordToken: 'token.value',
@@ -79,6 +88,8 @@ describe('parseConfig', () => {
         refreshBudgetMs: 60_000,
       },
       shardCount: 4,
+      insightsPath: null,
+      insightsRetentionDays: 7,
     });
   });
 
@@ -114,6 +125,8 @@ describe('parseConfig', () => {
     ['SOURCE_USER_AGENT', 'talkbot\u0007/1.0'],
     ['SOURCE_USER_AGENT', 'bøt/1.0'],
     ['SOURCE_USER_AGENT', 'x'.repeat(257)],
+    ['INSIGHTS_RETENTION_DAYS', '0'],
+    ['INSIGHTS_RETENTION_DAYS', 'a month'],
     ['ALLOW_LOOPBACK_SOURCES', 'sometimes'],
     ['SOURCE_ALLOWED_PORTS', '80,http'],
     ['SOURCE_ALLOWED_PORTS', '0'],

@@ -32,6 +32,17 @@ const action: fc.Arbitrary<ButtonAction> = fc.oneof(
     article: text(120),
     paragraph: fc.integer({ min: 1, max: 999_999 }),
   }),
+  fc.record({
+    kind: fc.constant('vote' as const),
+    vote: fc.constantFrom('up' as const, 'down' as const),
+    token: fc.oneof(fc.constant(''), fc.stringMatching(/^[A-Za-z0-9_-]{18}$/)),
+  }),
+  fc.record({
+    kind: fc.constant('insights' as const),
+    days: fc.integer({ min: 1, max: 365 }),
+    page: fc.nat(100),
+  }),
+  fc.constant({ kind: 'clearInsights' as const }),
 );
 
 describe('CustomIdCodec', () => {
@@ -120,5 +131,44 @@ describe('CustomIdCodec', () => {
     const codec = new CustomIdCodec();
     const id = codec.encode({ kind: 'retry', mode: 'ask', query: 'y'.repeat(120), article: null });
     expect(codec.decode(id.replace(/^try/, 'more'))).toEqual({ status: 'invalid' });
+  });
+
+  it('carries votes, report pages and the clear confirmation inline, so they survive a restart', () => {
+    const codec = new CustomIdCodec();
+    const token = 'AbCdEfGh_-12345678';
+    expect(codec.encode({ kind: 'vote', vote: 'down', token })).toBe(`vote:d:${token}`);
+    expect(new CustomIdCodec().decode(`vote:u:${token}`)).toEqual({
+      status: 'ok',
+      action: { kind: 'vote', vote: 'up', token },
+    });
+    expect(new CustomIdCodec().decode('vote:u:')).toEqual({
+      status: 'ok',
+      action: { kind: 'vote', vote: 'up', token: '' },
+    });
+    expect(new CustomIdCodec().decode('ins:30:2')).toEqual({
+      status: 'ok',
+      action: { kind: 'insights', days: 30, page: 2 },
+    });
+    expect(new CustomIdCodec().decode('insclr:')).toEqual({
+      status: 'ok',
+      action: { kind: 'clearInsights' },
+    });
+  });
+
+  it('rejects malformed votes, pages and confirmations', () => {
+    const codec = new CustomIdCodec();
+    for (const id of [
+      'vote:x:AbCdEfGh_-12345678',
+      'vote:u:short',
+      'vote:u:AbCdEfGh_-12345678:extra',
+      'vote:u:<@123456789012345678>',
+      'ins:30',
+      'ins:-1:0',
+      'ins:30:101',
+      'ins:thirty:0',
+      'insclr:now',
+    ]) {
+      expect(codec.decode(id), id).toEqual({ status: 'invalid' });
+    }
   });
 });

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { commands } from '../../commands/index.ts';
 import type { LoadedCorpus } from '../../src/corpus/load.ts';
 import { type Bot, startBot } from '../../src/discord/client.ts';
+import { Insights } from '../../src/insights/insights.ts';
 import { Library, type LibraryEvent } from '../../src/library.ts';
 import { createLogger } from '../../src/log.ts';
 import type { FetchArticleOptions } from '../../src/sources/fetch-article.ts';
@@ -51,6 +52,8 @@ export interface BotHarnessOptions {
   ownerIds?: string[];
   /** How the library fetches article URLs. Default the fetcher's defaults. */
   sourceFetch?: FetchArticleOptions;
+  /** The insights database (`INSIGHTS_DB`). Default none: insights off. */
+  insightsPath?: string;
 }
 
 /**
@@ -89,6 +92,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     commands,
     rateLimit: options.rateLimit ?? { count: 1000, windowMs: 10_000 },
     ownerIds: options.ownerIds ?? [],
+    insights: Insights.open({ path: options.insightsPath ?? null, retentionDays: 30, logger }),
   });
   await bot.ready;
   return {
@@ -101,6 +105,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     events,
     close: async () => {
       await bot.stop();
+      bot.context.insights.close();
       await fake.close();
       await rm(seedsDir, { recursive: true, force: true });
     },

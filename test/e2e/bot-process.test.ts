@@ -186,7 +186,7 @@ describe.concurrent('npm run deploy-commands', () => {
       DISCORD_REST_API: fake.restBase,
     });
     expect(await deploy.exited).toBe(0);
-    expect(deploy.stdout()).toContain(`Deployed 6 commands to guild ${guildId}`);
+    expect(deploy.stdout()).toContain(`Deployed 7 commands to guild ${guildId}`);
     const [put] = fake.findRequests({ method: 'PUT' });
     expect(put?.path).toBe(`/applications/${fake.applicationId}/guilds/${guildId}/commands`);
     expect(list(put?.body).map((c) => c.name)).toEqual([
@@ -195,6 +195,7 @@ describe.concurrent('npm run deploy-commands', () => {
       'sources',
       'refresh',
       'help',
+      'insights',
       'Ask about this message',
     ]);
     expect(fake.globalCommands).toEqual([]);

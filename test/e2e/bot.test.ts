@@ -61,7 +61,15 @@ describe('login and deploy', () => {
       commands,
     };
     const global = await deployCommands({ ...options, guildId: null });
-    const names = ['ask', 'search', 'sources', 'refresh', 'help', 'Ask about this message'];
+    const names = [
+      'ask',
+      'search',
+      'sources',
+      'refresh',
+      'help',
+      'insights',
+      'Ask about this message',
+    ];
     expect(global).toEqual({ scope: 'global', names });
     const guildId = fake.guilds[0]?.id ?? '';
     expect(await deployCommands({ ...options, guildId })).toEqual({ scope: 'guild', names });

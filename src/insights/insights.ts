@@ -1,0 +1,344 @@
+/**
+ * What members ask that the articles do not answer, and which answers they
+ * find wrong: questions asked in servers are queued as they are answered and
+ * written together moments later, so recording never holds up a reply; votes
+ * and reports read the store directly. Storage faults (a bad path, a damaged
+ * file, a full disk) cost one warning and the records, never an answer.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Answer } from '../answer/answer.ts';
+import { groupRefused, type RefusedGroup } from './report.ts';
+import { openSqliteStore } from './sqlite.ts';
+import type {
+  Citation,
+  DownvotedAnswer,
+  InsightsStore,
+  InsightsTotals,
+  QuestionRecord,
+  VoteKind,
+  VoteResult,
+} from './store.ts';
+
+export const DAY_MS = 86_400_000;
+/** Questions wait this long to be written together with the next ones. */
+const FLUSH_DELAY_MS = 200;
+/** Questions held while the store cannot be written; more are dropped. */
+const MAX_PENDING = 10_000;
+/** After a write fails, the store is tried again after this long. */
+const RETRY_AFTER_MS = 60_000;
+/** Longest excerpt of a cited passage kept. */
+const EXCERPT_LENGTH = 300;
+/** Refused questions read for one report; groups come from the most recent. */
+const REFUSED_READ_LIMIT = 20_000;
+/** Groups and 👎 answers a report lists. */
+export const REPORT_REFUSED_GROUPS = 50;
+export const REPORT_DOWNVOTED = 25;
+/** `days:` of a report. */
+export const MIN_REPORT_DAYS = 1;
+export const MAX_REPORT_DAYS = 365;
+/** Length of a feedback token's two halves: the answer's id and its signature. */
+const ID_LENGTH = 8;
+const SIGNATURE_LENGTH = 10;
+
+/** `off`: nothing recorded by choice; `unavailable`: the store failed. */
+export type InsightsStatus = 'ok' | 'off' | 'unavailable';
+
+/** Where a report is wanted. */
+export interface InsightsReport {
+  days: number;
+  totals: InsightsTotals;
+  refused: RefusedGroup[];
+  downvoted: DownvotedAnswer[];
+}
+
+/**
+ * What a vote did: a {@link VoteResult}, or `forged` (a token the bot did not
+ * sign for this server), `not-recorded` (a private or DM answer),
+ * `unavailable` (storage off or failing).
+ */
+export type VoteOutcome = VoteResult | 'forged' | 'not-recorded' | 'unavailable';
+
+/** An answer to record. */
+export interface AskedQuestion {
+  /** Null in DMs, which are not recorded. */
+  guildId: string | null;
+  userId: string;
+  /** A `private:` question, which is not recorded. */
+  private: boolean;
+  answer: Answer;
+}
+
+/** A click on 👍 or 👎. */
+export interface VoteClick {
+  guildId: string | null;
+  userId: string;
+  /** The token from the button, empty for an answer that was not recorded. */
+  token: string;
+  vote: VoteKind;
+}
+
+/** Where warnings go: a pino logger fits. */
+export interface InsightsLogger {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
+/** Options for {@link Insights.open}. */
+export interface InsightsOptions {
+  /** The SQLite file, or null to record nothing. */
+  path: string | null;
+  /** Records older than this many days are deleted, at start and daily. */
+  retentionDays: number;
+  logger: InsightsLogger;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Opens the store; for tests of faults. Default {@link openSqliteStore}. */
+  openStore?: typeof openSqliteStore;
+}
+
+/**
+ * Records questions and votes per server and reports on them.
+ *
+ * @example
+ * const insights = Insights.open({ path: '.data/insights.sqlite', retentionDays: 30, logger });
+ * const token = insights.recordAnswer({ guildId, userId, private: false, answer });
+ * insights.vote({ guildId, userId, token, vote: 'down' }) // => 'counted'
+ */
+export class Insights {
+  readonly #store: InsightsStore | null;
+  readonly #options: InsightsOptions;
+  readonly #now: () => number;
+  readonly #secret: Buffer;
+  #pending: QuestionRecord[] = [];
+  #flushTimer: NodeJS.Timeout | null = null;
+  #pruneTimer: NodeJS.Timeout | null = null;
+  /** When the last write failed, or null while writes succeed. */
+  #failedAt: number | null = null;
+
+  private constructor(store: InsightsStore | null, options: InsightsOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    // Without a store nothing is signed that must verify later; a throwaway secret will do.
+    this.#secret = store?.secret ?? randomBytes(32);
+  }
+
+  /**
+   * Opens the store (`off` when `path` is null), prunes old records and
+   * schedules the daily prune. Never throws: a store that cannot be opened
+   * leaves insights `unavailable` with one warning.
+   */
+  static open(options: InsightsOptions): Insights {
+    if (options.path === null) return new Insights(null, options);
+    const now = options.now ?? Date.now;
+    let store: InsightsStore | null = null;
+    try {
+      const opened = (options.openStore ?? openSqliteStore)(options.path, now);
+      store = opened.store;
+      if (opened.movedAside) {
+        options.logger.warn(
+          { path: options.path, movedTo: opened.movedAside },
+          'insights database was damaged; moved it aside and started a new one',
+        );
+      }
+    } catch (error) {
+      options.logger.warn(
+        { path: options.path, err: describe(error) },
+        'insights storage is unavailable; answering goes on without recording',
+      );
+    }
+    const insights = new Insights(store, options);
+    if (store) {
+      insights.prune();
+      insights.#pruneTimer = setInterval(() => insights.prune(), DAY_MS);
+      insights.#pruneTimer.unref();
+    }
+    return insights;
+  }
+
+  get status(): InsightsStatus {
+    if (this.#options.path === null) return 'off';
+    return this.#store && this.#failedAt === null ? 'ok' : 'unavailable';
+  }
+
+  /**
+   * Queues an answer to a question asked in a server, unless it was private
+   * or in a DM. Returns the token its feedback buttons carry, or '' when it
+   * is not recorded.
+   */
+  recordAnswer(asked: AskedQuestion): string {
+    if (asked.private || asked.guildId === null || !this.#usable()) return '';
+    if (this.#pending.length >= MAX_PENDING) return '';
+    const { answer } = asked;
+    const id = randomBytes(6).toString('base64url');
+    const code = (answer as { code?: unknown }).code;
+    this.#pending.push({
+      id,
+      guildId: asked.guildId,
+      question: answer.question,
+      askedAt: this.#now(),
+      outcome: answer.answered ? 'answered' : 'refused',
+      code: typeof code === 'string' ? code : null,
+      reason: answer.answered ? null : (answer.reason ?? null),
+      asker: this.#hash(`ask:${asked.guildId}:${asked.userId}`),
+      citations: answer.results.map(citationOf),
+    });
+    this.#scheduleFlush();
+    return `${id}${this.#sign(asked.guildId, id)}`;
+  }
+
+  /** Counts, changes or refuses a member's vote on an answer. */
+  vote(click: VoteClick): VoteOutcome {
+    if (click.token === '') return 'not-recorded';
+    const id = click.token.slice(0, ID_LENGTH);
+    const signature = click.token.slice(ID_LENGTH);
+    if (click.guildId === null || !this.#verify(click.guildId, id, signature)) return 'forged';
+    if (!this.#usable()) return 'unavailable';
+    this.flush();
+    if (this.#failedAt !== null) return 'unavailable';
+    return this.#attempt(
+      (store) =>
+        store.vote({
+          answerId: id,
+          guildId: click.guildId ?? '',
+          voter: this.#hash(`vote:${id}:${click.userId}`),
+          vote: click.vote,
+          votedAt: this.#now(),
+        }),
+      'unavailable',
+    );
+  }
+
+  /** The last `days` days of one server (or of all, for null), or null when storage is off or failing. */
+  report(guildId: string | null, days: number): InsightsReport | null {
+    if (!this.#usable()) return null;
+    this.flush();
+    // A write that just failed (a full disk) says more than a read that works.
+    if (this.#failedAt !== null) return null;
+    return this.#attempt((store) => {
+      const data = store.read({
+        guildId,
+        since: this.#now() - days * DAY_MS,
+        refusedLimit: REFUSED_READ_LIMIT,
+        downvotedLimit: REPORT_DOWNVOTED,
+      });
+      return {
+        days,
+        totals: data.totals,
+        refused: groupRefused(data.refused, REPORT_REFUSED_GROUPS),
+        downvoted: data.downvoted,
+      };
+    }, null);
+  }
+
+  /** Deletes a server's records; returns how many questions went, or null when storage is off or failing. */
+  clear(guildId: string): number | null {
+    if (!this.#usable()) return null;
+    this.flush();
+    // A write that just failed (a full disk) says more than a read that works.
+    if (this.#failedAt !== null) return null;
+    return this.#attempt((store) => store.clear(guildId), null);
+  }
+
+  /** Deletes records older than the retention period. */
+  prune(): void {
+    const before = this.#now() - this.#options.retentionDays * DAY_MS;
+    const removed = this.#attempt((store) => store.prune(before), 0);
+    if (removed > 0) this.#options.logger.info({ removed }, 'insights: old records deleted');
+  }
+
+  /** Writes the queued questions now, in one transaction. */
+  flush(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    const rows = this.#pending;
+    if (rows.length === 0) return;
+    this.#pending = [];
+    this.#attempt((store) => store.addQuestions(rows), undefined);
+  }
+
+  /** Writes what is queued and closes the store. */
+  close(): void {
+    if (this.#pruneTimer) clearInterval(this.#pruneTimer);
+    this.flush();
+    try {
+      this.#store?.close();
+    } catch {
+      // Closing a store that failed has nothing left to save.
+    }
+  }
+
+  /** Whether the store may be tried: open, and not failed within {@link RETRY_AFTER_MS}. */
+  #usable(): boolean {
+    if (!this.#store) return false;
+    return this.#failedAt === null || this.#now() - this.#failedAt >= RETRY_AFTER_MS;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    this.#flushTimer.unref();
+  }
+
+  /**
+   * Runs a store call; on a fault warns once (until a call succeeds again)
+   * and returns `fallback`.
+   */
+  #attempt<T>(call: (store: InsightsStore) => T, fallback: T): T {
+    if (!this.#store) return fallback;
+    try {
+      const result = call(this.#store);
+      if (this.#failedAt !== null) {
+        this.#options.logger.info({}, 'insights storage works again');
+        this.#failedAt = null;
+      }
+      return result;
+    } catch (error) {
+      if (this.#failedAt === null) {
+        this.#options.logger.warn(
+          { path: this.#options.path, err: describe(error) },
+          'insights storage failed; answering goes on without recording',
+        );
+      }
+      this.#failedAt = this.#now();
+      return fallback;
+    }
+  }
+
+  #hash(text: string): string {
+    return createHmac('sha256', this.#secret).update(text).digest('base64url').slice(0, 16);
+  }
+
+  #sign(guildId: string, id: string): string {
+    return this.#hash(`button:${guildId}:${id}`).slice(0, SIGNATURE_LENGTH);
+  }
+
+  #verify(guildId: string, id: string, signature: string): boolean {
+    if (id.length !== ID_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
+    return timingSafeEqual(Buffer.from(this.#sign(guildId, id)), Buffer.from(signature));
+  }
+}
+
+/**
+ * The length of a feedback token: an 8-character id and a 10-character signature.
+ *
+ * @example
+ * FEEDBACK_TOKEN_LENGTH // => 18
+ */
+export const FEEDBACK_TOKEN_LENGTH = ID_LENGTH + SIGNATURE_LENGTH;
+
+function citationOf(passage: Answer['results'][number]): Citation {
+  return {
+    article: passage.source.article,
+    paragraph: passage.source.paragraph,
+    excerpt: [...(passage.highlight || passage.text)].slice(0, EXCERPT_LENGTH).join(''),
+  };
+}
+
+function describe(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Refused questions grouped the way moderators read them: two questions are
+ * one entry when their index terms (the project's own term processing, the
+ * same as for the articles) are the same, or when one's terms hold all of the
+ * other's: "what did china say" and "What did China say about the talks?"
+ * both ask what China said, which no article tells.
+ */
+import { indexTerms } from '../text/terms.ts';
+import type { RefusedQuestion } from './store.ts';
+
+/** One entry of the most frequent refused questions. */
+export interface RefusedGroup {
+  /** The wording asked most often in the group (the shortest on a tie). */
+  question: string;
+  /** How many times a question of the group was refused. */
+  count: number;
+  /** How many distinct members asked one. */
+  members: number;
+  /** The most recent refusal's code, when answers carry codes. */
+  code: string | null;
+  /** The most recent refusal's reason. */
+  reason: string | null;
+}
+
+/**
+ * A group may take in questions that add words to its own only when it has
+ * at least this many terms: "china" alone would swallow every question about China.
+ */
+const MIN_SHARED_TERMS = 2;
+
+interface Group {
+  terms: ReadonlySet<string>;
+  count: number;
+  askers: Set<string>;
+  wordings: Map<string, number>;
+  latest: RefusedQuestion;
+}
+
+/**
+ * Groups refused questions (most recent first, as the store gives them) and
+ * returns the `limit` largest groups: most asked first, then by most
+ * members, then most recently asked.
+ *
+ * @example
+ * groupRefused([
+ *   { question: 'what did china say', asker: 'a', code: null, reason: null, askedAt: 2 },
+ *   { question: 'What did China say about the talks?', asker: 'b', code: null, reason: null, askedAt: 1 },
+ * ], 10) // => [{ question: 'what did china say', count: 2, members: 2, code: null, reason: null }]
+ */
+export function groupRefused(
+  questions: ReadonlyArray<RefusedQuestion>,
+  limit: number,
+): RefusedGroup[] {
+  const exact = new Map<string, Group>();
+  for (const asked of questions) {
+    const terms = new Set(indexTerms(asked.question));
+    const key = terms.size > 0 ? [...terms].sort().join(' ') : asked.question.toLowerCase();
+    const group = exact.get(key) ?? {
+      terms,
+      count: 0,
+      askers: new Set<string>(),
+      wordings: new Map<string, number>(),
+      latest: asked,
+    };
+    group.count += 1;
+    group.askers.add(asked.asker);
+    group.wordings.set(asked.question, (group.wordings.get(asked.question) ?? 0) + 1);
+    if (asked.askedAt > group.latest.askedAt) group.latest = asked;
+    exact.set(key, group);
+  }
+  return mergeContained([...exact.values()])
+    .sort(
+      (a, b) =>
+        b.count - a.count || b.askers.size - a.askers.size || b.latest.askedAt - a.latest.askedAt,
+    )
+    .slice(0, limit)
+    .map((group) => ({
+      question: commonestWording(group.wordings),
+      count: group.count,
+      members: group.askers.size,
+      code: group.latest.code,
+      reason: group.latest.reason,
+    }));
+}
+
+/**
+ * Folds each group into the largest smaller group whose terms it holds all
+ * of, so a question with more words joins the question it elaborates.
+ */
+function mergeContained(groups: Group[]): Group[] {
+  const bySize = [...groups].sort((a, b) => a.terms.size - b.terms.size || b.count - a.count);
+  const roots: Group[] = [];
+  for (const group of bySize) {
+    const into = roots
+      .filter((root) => root.terms.size >= MIN_SHARED_TERMS && contains(group.terms, root.terms))
+      .sort((a, b) => b.terms.size - a.terms.size)[0];
+    if (!into) {
+      roots.push(group);
+      continue;
+    }
+    into.count += group.count;
+    for (const asker of group.askers) into.askers.add(asker);
+    for (const [wording, count] of group.wordings) {
+      into.wordings.set(wording, (into.wordings.get(wording) ?? 0) + count);
+    }
+    if (group.latest.askedAt > into.latest.askedAt) into.latest = group.latest;
+  }
+  return roots;
+}
+
+function contains(whole: ReadonlySet<string>, part: ReadonlySet<string>): boolean {
+  for (const term of part) if (!whole.has(term)) return false;
+  return true;
+}
+
+function commonestWording(wordings: ReadonlyMap<string, number>): string {
+  let best = '';
+  let bestCount = 0;
+  for (const [wording, count] of wordings) {
+    const better =
+      count > bestCount || (count === bestCount && [...wording].length < [...best].length);
+    if (better) {
+      best = wording;
+      bestCount = count;
+    }
+  }
+  return best;
+}
