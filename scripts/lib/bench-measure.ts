@@ -16,6 +16,7 @@ import {
   shuffle,
   typedPrefixes,
 } from './bench-corpus.ts';
+import { type InsightsFigures, measureInsights } from './bench-insights.ts';
 
 /** Keyword queries drawn from the corpus, besides the dev question set. */
 const KEYWORD_QUERIES = 300;
@@ -67,6 +68,8 @@ export interface SystemFigures {
    * dictionary knows, each new, as someone pasting noise would send (bot only).
    */
   unknownWordsMs?: number;
+  /** What recording an answer for `/insights` adds to it (bot only). */
+  insights?: InsightsFigures;
   autocomplete: Latency;
 }
 
@@ -213,6 +216,7 @@ async function measureBot(
   const noiseStart = performance.now();
   answer(searched, noise);
   const unknownWordsMs = performance.now() - noiseStart;
+  const insights = measureInsights(queries.map((query) => answer(searched, query)));
   const first = performance.now();
   completeQuery(searched, prefixes[0] ?? '');
   const autocompleteFirstMs = performance.now() - first;
@@ -251,6 +255,7 @@ async function measureBot(
       answer: answerLatency,
       autocompleteFirstMs,
       unknownWordsMs,
+      insights,
       autocomplete,
     },
     vocabulary,

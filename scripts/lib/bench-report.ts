@@ -23,6 +23,15 @@ const TARGETS: Target[] = [
     check: ({ bot }) => ({ value: ms(bot.answer.p99), met: bot.answer.p99 <= 2 }),
   },
   {
+    size: 'seed',
+    name: 'insights: record an answer p99',
+    limit: '≤ 0.2 ms',
+    check: ({ bot }) =>
+      bot.insights
+        ? { value: ms(bot.insights.recordP99), met: bot.insights.recordP99 <= 0.2 }
+        : null,
+  },
+  {
     size: '100k',
     name: 'answer p99 vs raw p99',
     limit: '≤ 0.25×',
@@ -121,6 +130,7 @@ function sizeTable(figures: SizeFigures): string[] {
       ms(bot.unknownWordsMs ?? Number.NaN),
       '–',
     ],
+    ...insightsRows(bot),
     ...autocompleteRows(raw, bot),
   ];
   return [
@@ -137,6 +147,20 @@ function sizeTable(figures: SizeFigures): string[] {
     '| | raw MiniSearch | bot | bot / raw |',
     '|---|---:|---:|---:|',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+/** Recording an answer for `/insights`: on the reply's path, and the batched write after it. */
+function insightsRows(bot: SystemFigures): Array<[string, string, string, string]> {
+  if (!bot.insights) return [];
+  return [
+    ['insights: record an answer p99 (ms)', '–', ms(bot.insights.recordP99), '–'],
+    [
+      'insights: batched write per answer, after the reply (ms)',
+      '–',
+      ms(bot.insights.writePerAnswer),
+      '–',
+    ],
   ];
 }
 
