@@ -189,7 +189,8 @@ export class Insights {
 
   /** Counts, changes or refuses a member's vote on an answer. */
   vote(click: VoteClick): VoteOutcome {
-    if (click.token === '') return 'not-recorded';
+    // An answer goes unrecorded when it was private or in a DM, or when storage was not working.
+    if (click.token === '') return this.status === 'ok' ? 'not-recorded' : 'unavailable';
     const id = click.token.slice(0, ID_LENGTH);
     const signature = click.token.slice(ID_LENGTH);
     if (click.guildId === null || !this.#verify(click.guildId, id, signature)) return 'forged';

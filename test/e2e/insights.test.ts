@@ -3,7 +3,7 @@
  * moderator reads `/insights`, an ordinary member is refused, and the records
  * outlive a restart with the same database file.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,5 +230,48 @@ describe('insights end to end', () => {
     const late = await replyOf(fake, fake.sendButton({ customId: downvote, user: freshUser() }));
     expect(late.message.content).toContain('no longer in the records');
     expect(shownText((await moderatorReport(harness)).message)).toContain('0 questions');
+  });
+});
+
+describe('insights storage faults end to end', () => {
+  it('keeps answering with one warning when the database cannot be opened, and /insights says so', async () => {
+    const blocked = await mkdtemp(join(tmpdir(), 'talkbot-insights-blocked-'));
+    await writeFile(join(blocked, 'not-a-folder'), 'a file where the folder should be');
+    const broken = await startBotHarness({
+      insightsPath: join(blocked, 'not-a-folder', 'insights.sqlite'),
+    });
+    try {
+      const { fake } = broken;
+      for (const question of ['Who led Ukraine’s delegation?', UNANSWERABLE]) {
+        const reply = await replyOf(
+          fake,
+          fake.sendSlashCommand({ name: 'ask', options: { question }, user: freshUser() }),
+        );
+        expect(reply.type).toBe(CallbackType.ChannelMessageWithSource);
+        expect(shownText(reply.message)).not.toContain('Something went wrong');
+      }
+      const answer = await replyOf(
+        fake,
+        fake.sendSlashCommand({
+          name: 'ask',
+          options: { question: 'Who led Ukraine’s delegation?' },
+          user: freshUser(),
+        }),
+      );
+      const vote = customIdsOf(answer.message).find((id) => id.startsWith('vote:d:')) ?? '';
+      expect(vote).toBe('vote:d:');
+      const click = await replyOf(fake, fake.sendButton({ customId: vote, user: freshUser() }));
+      expect(click.ephemeral).toBe(true);
+      expect(click.message.content).toContain('Votes cannot be recorded right now');
+      const reportReply = await moderatorReport(broken);
+      expect(reportReply.message.content).toContain('Insights storage is unavailable');
+      const warnings = broken
+        .logs()
+        .filter((line) => String(line.msg).startsWith('insights storage'));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await broken.close();
+      await rm(blocked, { recursive: true, force: true });
+    }
   });
 });
