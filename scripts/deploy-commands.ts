@@ -6,10 +6,14 @@
 import { commands } from '../commands/index.ts';
 import { loadConfigOrExit, requireDeployConfig } from '../src/config.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
-import { createLogger, describeError } from '../src/log.ts';
+import { chooseLogFormat, createLogger, describeError } from '../src/log.ts';
 
 const config = loadConfigOrExit(requireDeployConfig);
-const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+const logger = createLogger({
+  level: config.logLevel,
+  format: chooseLogFormat(config.logFormat),
+  secrets: [config.token],
+});
 try {
   const result = await deployCommands({
     token: config.token,

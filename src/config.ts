@@ -4,11 +4,14 @@
  * See `.env.example` for every variable.
  */
 import dotenv from 'dotenv';
+import { DEFAULT_CONNECT_ATTEMPTS } from './discord/startup.ts';
 import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
 import { DEFAULT_ALLOWED_PORTS } from './sources/ssrf.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The validated configuration. */
 export interface Config {
@@ -24,6 +27,10 @@ export interface Config {
   seedsDir: string;
   /** Default `info`. */
   logLevel: LogLevel;
+  /** `pretty` (readable lines) or `json`; null picks pretty when stderr is a terminal, else JSON. */
+  logFormat: LogFormat | null;
+  /** Tries at start while Discord cannot be reached, with a growing wait between them. Default 5. */
+  connectAttempts: number;
   /** Per-user limit on `/ask` and `/search`: `count` uses per `windowMs`. Default 5 per 10 s. */
   rateLimit: { count: number; windowMs: number };
   /** Least time between two refreshes. Default 30 s. */
@@ -90,7 +97,7 @@ const MAX_USER_AGENT_LENGTH = 256;
  *
  * @throws {ConfigError} listing every missing or malformed variable.
  * @example
- * parseConfig({ DISCORD_TOKEN: 'abc', RATE_LIMIT_COUNT: '3' }).rateLimit // => { count: 3, windowMs: 10000 }
+ * parseConfig({ DISCORD_TOKEN: 'MTIz.Gw.abc', RATE_LIMIT_COUNT: '3' }).rateLimit // => { count: 3, windowMs: 10000 }
  * parseConfig({ LOG_LEVEL: 'loud' }) // throws: LOG_LEVEL must be one of fatal, error, …
  */
 export function parseConfig(env: Env): Config {
@@ -130,14 +137,17 @@ export function parseConfig(env: Env): Config {
   };
 
   const token = read('DISCORD_TOKEN');
-  if (token !== null && /\s/.test(token)) {
-    problems.push(
-      'DISCORD_TOKEN must not contain spaces; copy the token from the Developer Portal.',
-    );
-  }
+  const tokenProblem = token === null ? null : malformedToken(token);
+  if (tokenProblem) problems.push(tokenProblem);
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  }
+  const logFormat = read('LOG_FORMAT')?.toLowerCase() ?? null;
+  if (logFormat !== null && !(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    problems.push(
+      `LOG_FORMAT must be json or pretty (or empty: pretty on a terminal, else JSON), got "${logFormat}".`,
+    );
   }
   const restApi = read('DISCORD_REST_API');
   if (restApi !== null && !isHttpUrl(restApi)) {
@@ -180,6 +190,8 @@ export function parseConfig(env: Env): Config {
     discordRestApi: restApi?.replace(/\/+$/, '') ?? null,
     seedsDir: read('SEEDS_DIR') ?? './seeds',
     logLevel: logLevel as LogLevel,
+    logFormat: logFormat as LogFormat | null,
+    connectAttempts: integer('DISCORD_CONNECT_ATTEMPTS', DEFAULT_CONNECT_ATTEMPTS, 1, 100),
     rateLimit: {
       count: integer('RATE_LIMIT_COUNT', 5, 1),
       windowMs: integer('RATE_LIMIT_WINDOW_SECONDS', 10, 1) * 1000,
@@ -212,7 +224,7 @@ export function parseConfig(env: Env): Config {
  *
  * @throws {ConfigError} naming the missing variables.
  * @example
- * requireDeployConfig(parseConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '123456789012345678' })).clientId // => '123456789012345678'
+ * requireDeployConfig(parseConfig({ DISCORD_TOKEN: 'MTIz.Gw.abc', DISCORD_CLIENT_ID: '123456789012345678' })).clientId // => '123456789012345678'
  */
 export function requireDeployConfig(config: Config): Config & { token: string; clientId: string } {
   const problems: string[] = [];
@@ -229,7 +241,10 @@ export function requireDeployConfig(config: Config): Config & { token: string; c
 }
 
 /**
- * Loads `.env` (variables already set win) and parses the environment.
+ * Loads `.env` (variables already set win) and parses the environment. Empty
+ * variables are then removed from it, so that they count as unset for the
+ * libraries that read the environment themselves too: discord.js reads
+ * `SHARD_COUNT` and `SHARDS`, and would take an empty `SHARD_COUNT=` as 0.
  *
  * @throws {ConfigError} see {@link parseConfig}.
  * @example
@@ -237,7 +252,21 @@ export function requireDeployConfig(config: Config): Config & { token: string; c
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   dotenv.config({ quiet: true, processEnv: env });
+  removeEmptyVariables(env);
   return parseConfig(env);
+}
+
+/**
+ * Deletes the variables whose value is empty or blank.
+ *
+ * @example
+ * const env = { SHARD_COUNT: '', SEEDS_DIR: './seeds' };
+ * removeEmptyVariables(env); // env is now { SEEDS_DIR: './seeds' }
+ */
+export function removeEmptyVariables(env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() === '') delete env[name];
+  }
 }
 
 /**
@@ -257,6 +286,28 @@ export function loadConfigOrExit<T = Config>(require?: (config: Config) => T): T
     process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
     process.exit(CONFIG_EXIT_CODE);
   }
+}
+
+/**
+ * Why a token cannot be a bot token, before any request is sent: a bot token
+ * is three dot-separated parts of letters, digits, `-` and `_` (about 70
+ * characters). The usual slips are the "Bot " prefix, quotes, and the OAuth2
+ * client secret, which has no dots.
+ */
+function malformedToken(token: string): string | null {
+  if (/^Bot\s/i.test(token)) {
+    return 'DISCORD_TOKEN must be the token alone, without "Bot " in front.';
+  }
+  if (/\s/.test(token)) {
+    return 'DISCORD_TOKEN must not contain spaces; copy the token from the Developer Portal.';
+  }
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
+    return (
+      'DISCORD_TOKEN does not look like a bot token (three parts separated by dots, about 70 characters): ' +
+      'copy it from the Developer Portal (your application › Bot › Reset Token); the OAuth2 client secret is not the token.'
+    );
+  }
+  return null;
 }
 
 function snapshotPath(value: string | null): string | null {

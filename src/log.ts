@@ -1,6 +1,7 @@
 /**
- * Structured logs (pino, JSON lines on stderr, so stdout stays free for the
- * console). Secrets never reach a log line: the bot token is removed from
+ * Structured logs (pino, on stderr, so stdout stays free for the console):
+ * readable lines (pino-pretty) for a person at a terminal, JSON lines for a
+ * log collector. Secrets never reach a log line: the bot token is removed from
  * every line written, so are the credentials of any URL in it
  * (`user:password@`), interaction and webhook tokens are cut out of URLs, and
  * Discord REST errors are reduced to code, status and method (their `url`
@@ -8,7 +9,8 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config.ts';
+import { prettyFactory } from 'pino-pretty';
+import type { LogFormat, LogLevel } from './config.ts';
 import { redactCredentials } from './sources/credentials.ts';
 
 export type { Logger } from 'pino';
@@ -17,6 +19,10 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   /** Default `info`. */
   level?: LogLevel;
+  /** `json` lines (default) or `pretty` readable lines; see {@link chooseLogFormat}. */
+  format?: LogFormat;
+  /** Colours in `pretty` lines. Default: when writing to stderr and it is a terminal. */
+  colorize?: boolean;
   /** Strings to remove from every line, such as the bot token. */
   secrets?: ReadonlyArray<string | null>;
   /** Where lines go. Default: stderr, written synchronously so nothing is lost on exit. */
@@ -26,14 +32,29 @@ export interface LoggerOptions {
 const REDACTED = '[redacted]';
 
 /**
- * A pino logger writing JSON lines to stderr.
+ * The log format: the configured one (`LOG_FORMAT`), else readable lines when
+ * the logs go to a terminal and JSON lines when they go to a file or a pipe.
  *
  * @example
- * const logger = createLogger({ level: 'info', secrets: [config.discordToken] });
+ * chooseLogFormat(null, process.stderr) // => 'pretty' at a terminal, 'json' under systemd or docker
+ */
+export function chooseLogFormat(
+  configured: LogFormat | null,
+  stream: { isTTY?: boolean } = process.stderr,
+): LogFormat {
+  return configured ?? (stream.isTTY ? 'pretty' : 'json');
+}
+
+/**
+ * A pino logger writing JSON lines, or readable ones, to stderr.
+ *
+ * @example
+ * const logger = createLogger({ level: 'info', format: 'pretty', secrets: [config.discordToken] });
  * logger.info({ guildId }, 'refresh requested');
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => Boolean(s && s.length >= 8));
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
   return pino(
     {
       level: options.level ?? 'info',
@@ -49,8 +70,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           ),
       },
     },
-    options.destination ?? pino.destination({ dest: 2, sync: true }),
+    options.format === 'pretty'
+      ? prettyLines(
+          destination,
+          options.colorize ?? (!options.destination && process.stderr.isTTY === true),
+        )
+      : destination,
   );
+}
+
+/**
+ * Turns each JSON line into a readable one before it reaches `destination`,
+ * synchronously (pino-pretty's transport runs in a worker, and would lose the
+ * last lines when the process exits at once, as it does on a fatal error).
+ */
+function prettyLines(destination: DestinationStream, colorize: boolean): DestinationStream {
+  const format = prettyFactory({
+    colorize,
+    ignore: 'pid,hostname',
+    translateTime: 'SYS:HH:MM:ss',
+  });
+  return { write: (line: string) => destination.write(format(line)) };
 }
 
 /** What may be logged of an error. */

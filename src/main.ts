@@ -1,22 +1,32 @@
 /**
  * `npm start`: with DISCORD_TOKEN set, runs the Discord bot; without it, the
  * console, to ask questions locally. Exit codes: 0 stopped cleanly,
- * 1 could not start, 2 configuration error.
+ * 1 could not start (one sentence on stderr says why), 2 configuration error.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
-import { type Config, loadConfigOrExit } from './config.ts';
+import { type Config, type LogLevel, loadConfigOrExit } from './config.ts';
+import { PromptGuard } from './console/prompt-guard.ts';
 import { startBot } from './discord/client.ts';
+import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
 import { Insights } from './insights/insights.ts';
 import { Library, type LibraryEvent, reloadOnSignal, watchSeeds } from './library.ts';
-import { createLogger, describeError, type Logger } from './log.ts';
+import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
 
 /** How long shutdown waits for a running refresh to finish writing. */
 const SHUTDOWN_REFRESH_WAIT_MS = 5000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  // The console shows the operator only warnings and errors, and never over the prompt.
+  const guard = config.discordToken ? null : new PromptGuard();
+  const logger = createLogger({
+    level: guard ? atLeastWarn(config.logLevel) : config.logLevel,
+    format: chooseLogFormat(config.logFormat),
+    colorize: process.stderr.isTTY === true,
+    secrets: [config.discordToken],
+    ...(guard ? { destination: guard } : {}),
+  });
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
   });
@@ -39,8 +49,7 @@ async function main(): Promise<void> {
       log: audit,
     });
   } catch (error) {
-    logger.fatal({ err: describeError(error) }, 'could not load the articles');
-    process.exit(1);
+    exitWith(`Could not load the articles: ${(error as Error).message}`);
   }
   const insights = Insights.open({
     path: config.insightsPath,
@@ -52,7 +61,7 @@ async function main(): Promise<void> {
 
   if (!config.discordToken) {
     const { runConsole } = await import('./console/console.ts');
-    await runConsole(library, insights);
+    await runConsole(library, { insights, ...(guard ? { guard } : {}) });
     insights.close();
     return;
   }
@@ -70,19 +79,31 @@ async function runBot(
   library.answer('warm up');
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
-    bot = await startBot({
-      token,
-      restApi: config.discordRestApi,
-      library,
-      logger,
-      commands,
-      rateLimit: config.rateLimit,
-      ownerIds: config.ownerIds,
-      insights,
-    });
+    bot = await connectWithRetry(
+      () =>
+        startBot({
+          token,
+          restApi: config.discordRestApi,
+          library,
+          logger,
+          commands,
+          rateLimit: config.rateLimit,
+          ownerIds: config.ownerIds,
+          insights,
+        }),
+      {
+        host: discordHost(config.discordRestApi),
+        attempts: config.connectAttempts,
+        onRetry: ({ attempt, attempts, waitMs, reason }) =>
+          logger.warn(
+            { attempt, attempts, waitMs },
+            `could not reach Discord (${reason}); trying again in ${waitMs / 1000} s`,
+          ),
+      },
+    );
   } catch (error) {
-    logger.fatal({ err: describeError(error) }, 'could not log in to Discord; check DISCORD_TOKEN');
-    process.exit(1);
+    if (!(error instanceof StartupError)) throw error;
+    exitWith(error.message);
   }
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -104,6 +125,17 @@ async function runBot(
   };
   process.on('SIGINT', (signal) => void stop(signal));
   process.on('SIGTERM', (signal) => void stop(signal));
+}
+
+/** Ends a start that cannot go on, with one sentence for the person starting it. */
+function exitWith(sentence: string): never {
+  process.stderr.write(`${sentence}\n`);
+  process.exit(1);
+}
+
+/** The console's log level: the configured one, but never chattier than warnings. */
+function atLeastWarn(level: LogLevel): LogLevel {
+  return ['fatal', 'error', 'silent'].includes(level) ? level : 'warn';
 }
 
 await main();

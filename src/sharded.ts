@@ -16,7 +16,7 @@ import { type Shard, ShardingManager } from 'discord.js';
 import { type Config, ConfigError, loadConfigOrExit } from './config.ts';
 import { planShards, relaySnapshotNotices, type ShardPlan } from './discord/sharding.ts';
 import { Library, type LibraryEvent } from './library.ts';
-import { createLogger, describeError, type Logger } from './log.ts';
+import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
 
 const SHARD_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Time a shard may take to load the snapshot and connect; discord.js's 30 s default is short for a large index. */
@@ -32,7 +32,11 @@ interface ShardedConfig extends Config {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(requireShardedConfig);
-  const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: chooseLogFormat(config.logFormat),
+    secrets: [config.discordToken],
+  });
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
   });

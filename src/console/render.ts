@@ -40,11 +40,28 @@ export function formatSource(source: PassageSource): string {
     .join(' · ');
 }
 
+/** Options for {@link renderAnswer}. */
+export interface RenderAnswerOptions {
+  /** How many passages came before these (they are numbered on from it). Default 0. */
+  offset?: number;
+  /** How to see the passages not shown, said after their count (the console's "/more"). */
+  moreHint?: string;
+}
+
 /**
  * An answer for a terminal: each passage with its best sentence emphasised and
  * its source underneath, or the reason there is none and what to try instead.
+ *
+ * @example
+ * renderAnswer(library.answer('Who led the talks?'), PLAIN_STYLE, { moreHint: 'type /more to see them' })
+ * // => '1. **…**\n   — Sky News · … · ¶22\n…\n(4 more passages match; type /more to see them)'
  */
-export function renderAnswer(answer: Answer, style: TextStyle): string {
+export function renderAnswer(
+  answer: Answer,
+  style: TextStyle,
+  options: RenderAnswerOptions = {},
+): string {
+  const offset = options.offset ?? 0;
   if (!answer.answered) {
     const lines = [answer.reason ?? 'No answer.'];
     if (answer.suggestions?.length)
@@ -59,12 +76,14 @@ export function renderAnswer(answer: Answer, style: TextStyle): string {
   }
   answer.results.forEach((passage, i) => {
     lines.push(
-      `${i + 1}. ${emphasise(passage, style)}`,
+      `${offset + i + 1}. ${emphasise(passage, style)}`,
       style.dim(`   — ${formatSource(passage.source)}`),
     );
   });
-  if (answer.total > answer.results.length) {
-    lines.push(style.dim(`(${answer.total - answer.results.length} more passages match)`));
+  const more = answer.total - offset - answer.results.length;
+  if (more > 0) {
+    const count = more === 1 ? '1 more passage matches' : `${more} more passages match`;
+    lines.push(style.dim(`(${count}${options.moreHint ? `; ${options.moreHint}` : ''})`));
   }
   return lines.join('\n');
 }
@@ -81,7 +100,8 @@ export function renderSources(sources: SourceSummary[], loadedAt: Date): string 
   const lines = sources.map((source) => {
     const title = source.titleDerived ? `“${source.title}” (untitled)` : source.title;
     const date = source.published ? formatPublished(source.published) : 'undated';
-    return `- ${title} — ${source.publisher ?? 'unknown publisher'}, ${date}, ${source.paragraphs} paragraphs [${source.id}]`;
+    const paragraphs = `${source.paragraphs} paragraph${source.paragraphs === 1 ? '' : 's'}`;
+    return `- ${title} — ${source.publisher ?? 'unknown publisher'}, ${date}, ${paragraphs} [${source.id}]`;
   });
   lines.push(`Loaded ${loadedAt.toISOString()}.`);
   return lines.join('\n');

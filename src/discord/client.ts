@@ -17,6 +17,8 @@ export interface BotOptions {
   token: string;
   /** REST API base (e.g. a local fake's `http://127.0.0.1:PORT/api`); default Discord's. */
   restApi?: string | null;
+  /** How long one REST request may take before discord.js gives up on it; default its own 15 s. */
+  restTimeoutMs?: number;
   library: Library;
   logger: Logger;
   commands: ReadonlyArray<Command>;
@@ -41,7 +43,7 @@ export interface Bot {
 /**
  * Creates the client, installs the handlers and logs in.
  *
- * @throws when Discord refuses the token.
+ * @throws when Discord refuses the token or cannot be reached (see `startup.ts` for what each means).
  * @example
  * const bot = await startBot({ token, library, logger, commands, rateLimit: { count: 5, windowMs: 10_000 } });
  * await bot.ready;
@@ -51,7 +53,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
-    ...(options.restApi ? { rest: { api: options.restApi } } : {}),
+    rest: {
+      ...(options.restApi ? { api: options.restApi } : {}),
+      ...(options.restTimeoutMs ? { timeout: options.restTimeoutMs } : {}),
+    },
   });
   const context = createBotContext(options);
   const handle = createInteractionHandler(options.commands, context);
@@ -60,8 +65,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   client.on(Events.Error, (error) =>
     logger.error({ err: describeError(error) }, 'discord client error'),
   );
+  // Until login succeeds, an error ends the login, and the caller says why in one sentence.
+  let loggedIn = false;
   client.on(Events.ShardError, (error, shard) =>
-    logger.error({ shard, err: describeError(error) }, 'gateway connection error'),
+    logger[loggedIn ? 'error' : 'debug'](
+      { shard, err: describeError(error) },
+      'gateway connection error',
+    ),
   );
   client.on(Events.Warn, (message) => logger.warn({ warning: message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shard) =>
@@ -84,6 +94,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   ready.catch(() => {});
   try {
     await client.login(options.token);
+    loggedIn = true;
   } catch (error) {
     await client.destroy();
     throw error;

@@ -1,11 +1,19 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   DEFAULT_INSIGHTS_PATH,
+  loadConfig,
   parseConfig,
+  removeEmptyVariables,
   requireDeployConfig,
 } from '../../src/config.ts';
 import { DEFAULT_SNAPSHOT_PATH } from '../../src/library.ts';
+
+/** Shaped like a bot token: three dot-separated parts. */
+const TOKEN = 'MTIzNDU2.GwToKn.token-value_0123';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -26,6 +34,8 @@ describe('parseConfig', () => {
       discordRestApi: null,
       seedsDir: './seeds',
       logLevel: 'info',
+      logFormat: null,
+      connectAttempts: 5,
       rateLimit: { count: 5, windowMs: 10_000 },
       refreshCooldownMs: 30_000,
       ownerIds: [],
@@ -45,12 +55,14 @@ describe('parseConfig', () => {
 
   it('reads every variable', () => {
     const config = parseConfig({
-      DISCORD_TOKEN: ' token.value ',
+      DISCORD_TOKEN: ' MTIzNDU2.GwToKn.token-value_0123 ',
       DISCORD_CLIENT_ID: '123456789012345678',
       DISCORD_GUILD_ID: '223456789012345678',
       DISCORD_REST_API: 'http://127.0.0.1:8080/api/',
       SEEDS_DIR: '/tmp/seeds',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'Pretty',
+      DISCORD_CONNECT_ATTEMPTS: '1',
       RATE_LIMIT_COUNT: '2',
       RATE_LIMIT_WINDOW_SECONDS: '60',
       REFRESH_COOLDOWN_SECONDS: '0',
@@ -68,12 +80,14 @@ describe('parseConfig', () => {
       INSIGHTS_RETENTION_DAYS: '7',
     });
     expect(config).toEqual({
-      discordToken: 'token.value',
+      discordToken: 'MTIzNDU2.GwToKn.token-value_0123',
       discordClientId: '123456789012345678',
       discordGuildId: '223456789012345678',
       discordRestApi: 'http://127.0.0.1:8080/api',
       seedsDir: '/tmp/seeds',
       logLevel: 'debug',
+      logFormat: 'pretty',
+      connectAttempts: 1,
       rateLimit: { count: 2, windowMs: 60_000 },
       refreshCooldownMs: 0,
       ownerIds: ['123456789012345678', '223456789012345678'],
@@ -114,6 +128,11 @@ describe('parseConfig', () => {
     ['REFRESH_COOLDOWN_SECONDS', '99999999999999999999'],
     ['OWNER_IDS', '123456789012345678,bob'],
     ['DISCORD_TOKEN', 'two words'],
+    ['DISCORD_TOKEN', 'Bot MTIzNDU2.GwToKn.token-value_0123'],
+    ['DISCORD_TOKEN', 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4'],
+    ['DISCORD_TOKEN', '"MTIzNDU2.GwToKn.token-value_0123"'],
+    ['LOG_FORMAT', 'yaml'],
+    ['DISCORD_CONNECT_ATTEMPTS', '0'],
     ['WATCH_SEEDS', 'maybe'],
     ['SOURCE_FETCH_TIMEOUT_MS', 'ten'],
     ['SOURCE_FETCH_TIMEOUT_MS', '99'],
@@ -176,8 +195,36 @@ describe('parseConfig', () => {
   });
 
   it('never puts the token in a message', () => {
-    const problems = problemsOf({ DISCORD_TOKEN: 'secret token-value' });
-    expect(problems.join(' ')).not.toContain('secret');
+    for (const token of ['zq9 token-value', 'Bot zq9.token.value', 'zq9-client-value']) {
+      const problems = problemsOf({ DISCORD_TOKEN: token });
+      expect(problems).toHaveLength(1);
+      expect(problems.join(' ')).not.toContain('zq9');
+    }
+  });
+});
+
+describe('loadConfig', () => {
+  it('removes empty variables, so that discord.js does not read SHARD_COUNT= as 0', () => {
+    const env: NodeJS.ProcessEnv = { SHARD_COUNT: '', SHARDS: ' ', SEEDS_DIR: './seeds' };
+    removeEmptyVariables(env);
+    expect(env).toEqual({ SEEDS_DIR: './seeds' });
+  });
+
+  it('reads .env from the working folder, the environment winning, empty meaning unset', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'talkbot-config-'));
+    const cwd = process.cwd();
+    try {
+      await writeFile(join(folder, '.env'), 'SHARD_COUNT=\nLOG_LEVEL=debug\nRATE_LIMIT_COUNT=3\n');
+      process.chdir(folder);
+      const env: NodeJS.ProcessEnv = { RATE_LIMIT_COUNT: '7' };
+      const config = loadConfig(env);
+      expect(config).toMatchObject({ logLevel: 'debug', rateLimit: { count: 7 } });
+      expect(config.shardCount).toBeUndefined();
+      expect('SHARD_COUNT' in env).toBe(false);
+    } finally {
+      process.chdir(cwd);
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 
@@ -186,12 +233,12 @@ describe('requireDeployConfig', () => {
     expect(() => requireDeployConfig(parseConfig({}))).toThrow(
       /DISCORD_TOKEN[\s\S]*DISCORD_CLIENT_ID/,
     );
-    expect(() => requireDeployConfig(parseConfig({ DISCORD_TOKEN: 't' }))).toThrow(
+    expect(() => requireDeployConfig(parseConfig({ DISCORD_TOKEN: TOKEN }))).toThrow(
       /DISCORD_CLIENT_ID/,
     );
     const config = requireDeployConfig(
-      parseConfig({ DISCORD_TOKEN: 't', DISCORD_CLIENT_ID: '123456789012345678' }),
+      parseConfig({ DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: '123456789012345678' }),
     );
-    expect(config).toMatchObject({ token: 't', clientId: '123456789012345678' });
+    expect(config).toMatchObject({ token: TOKEN, clientId: '123456789012345678' });
   });
 });

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { DiscordAPIError, HTTPError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { createLogger, describeError, redactUrls } from '../../src/log.ts';
+import { chooseLogFormat, createLogger, describeError, redactUrls } from '../../src/log.ts';
 
 const TOKEN_URL =
   'http://127.0.0.1:1/api/v10/interactions/123456789012345678/aW50ZXJhY3Rpb246c2VjcmV0/callback';
@@ -69,6 +69,27 @@ describe('createLogger', () => {
       msg: 'login with [redacted]',
     });
     expect(JSON.parse(lines[1] ?? '{}').nested.token).toBe('[redacted]');
+  });
+
+  it('writes readable lines in the pretty format, still without the token', () => {
+    const { lines, destination } = capture();
+    const token = 'MTIzNDU2Nzg5.bot-token.value';
+    const logger = createLogger({ level: 'info', format: 'pretty', secrets: [token], destination });
+    logger.warn({ attempt: 2 }, `could not reach Discord with ${token}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\] WARN: could not reach Discord with \[redacted\]\n/,
+    );
+    expect(lines[0]).toContain('attempt: 2');
+    expect(lines[0]).not.toContain('{"level"');
+  });
+
+  it('picks pretty lines for a terminal and JSON otherwise, unless LOG_FORMAT says', () => {
+    expect(chooseLogFormat(null, { isTTY: true })).toBe('pretty');
+    expect(chooseLogFormat(null, { isTTY: false })).toBe('json');
+    expect(chooseLogFormat(null, {})).toBe('json');
+    expect(chooseLogFormat('json', { isTTY: true })).toBe('json');
+    expect(chooseLogFormat('pretty', {})).toBe('pretty');
   });
 
   it('respects the level', () => {

@@ -33,7 +33,7 @@ export type Json = Record<string, unknown>;
 
 /** Options for {@link FakeDiscord.start}. All are optional. */
 export interface FakeDiscordOptions {
-  /** The bot token the fake accepts (REST `Authorization: Bot <token>` and IDENTIFY). Default `'fake-bot-token'`. */
+  /** The bot token the fake accepts (REST `Authorization: Bot <token>` and IDENTIFY). Default {@link FAKE_BOT_TOKEN}. */
   token?: string;
   /** Recommended shard count returned by `GET /gateway/bot`. Default 1. */
   shardCount?: number;
@@ -172,6 +172,9 @@ export interface InjectedFault {
   /** Stops the fault. */
   remove(): void;
 }
+
+/** The token the fake accepts by default, shaped like a real one (three dot-separated parts), as talkbot's configuration requires. */
+export const FAKE_BOT_TOKEN = 'ZmFrZS1ib3QtdXNlcg.ZmFrZQ.fake-bot-token-for-tests';
 
 /** Ready-made Discord error faults with the real codes and messages. */
 export const DiscordErrors = {
@@ -646,11 +649,12 @@ export class FakeDiscord {
   };
   private nextConnectionId = 1;
   private heartbeatAcks = true;
+  private identifyRefusal: { code: number; reason: string } | null = null;
   private closed = false;
   private port = 0;
 
   private constructor(options: FakeDiscordOptions) {
-    this.token = options.token ?? 'fake-bot-token';
+    this.token = options.token ?? FAKE_BOT_TOKEN;
     this.options = {
       shardCount: options.shardCount ?? 1,
       maxConcurrency: options.maxConcurrency ?? 16,
@@ -1046,6 +1050,16 @@ export class FakeDiscord {
   /** Sends op 7 RECONNECT: discord.js closes and resumes. */
   requestReconnect(shardId = 0): void {
     this.connectedSession(shardId).socket?.ws.send(JSON.stringify({ op: 7, d: null }));
+  }
+
+  /**
+   * Closes every later IDENTIFY with a token that is right with this code, as
+   * Discord does for a bot that asks what it may not: `4014` "Disallowed
+   * intent(s)." for privileged intents the application has not turned on.
+   * `null` accepts IDENTIFYs again.
+   */
+  refuseIdentify(refusal: { code: number; reason: string } | null): void {
+    this.identifyRefusal = refusal;
   }
 
   /** Stops (or restarts) answering heartbeats, to simulate a zombie connection. */
@@ -1772,6 +1786,10 @@ export class FakeDiscord {
     this.log(`GW #${connection.id} IDENTIFY shard [${shard.join(', ')}]`);
     if (!tokenValid) {
       connection.ws.close(4004, 'Authentication failed.');
+      return;
+    }
+    if (this.identifyRefusal) {
+      connection.ws.close(this.identifyRefusal.code, this.identifyRefusal.reason);
       return;
     }
     if (connection.session) {

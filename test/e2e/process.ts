@@ -1,0 +1,80 @@
+/**
+ * Runs one of talkbot's entry points as a real process, the way a person
+ * does: `tsx <script>` in a folder of the test's choosing, with only the
+ * variables given (and PATH, HOME), so no developer's `.env` or environment
+ * leaks in.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
+import type { Json } from './fake-discord.ts';
+
+/** The repository's root. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+const WAIT_TIMEOUT_MS = 20_000;
+
+/** A process started by {@link runProcess}. */
+export interface RunningProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/**
+ * Starts `tsx <script>` (the project's own tsx, as `npm start` runs it).
+ *
+ * @example
+ * const bot = runProcess('src/main.ts', { cwd: workDir, env: { SNAPSHOT_PATH: 'off' } });
+ * expect(await bot.exited).toBe(0);
+ */
+export function runProcess(
+  script: string,
+  options: { cwd: string; env?: Record<string, string> },
+): RunningProcess {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** The JSON log lines of a process's stderr (other lines skipped). */
+export function logLines(stderr: string): Json[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Json);
+}
+
+/**
+ * Resolves once `check` holds, polling; rejects naming `what` after 20 s, or
+ * at once when the process exits first.
+ */
+export async function waitForLog(
+  running: RunningProcess,
+  check: (lines: Json[]) => boolean,
+  what: string,
+): Promise<void> {
+  const started = Date.now();
+  while (!check(logLines(running.stderr()))) {
+    if (running.child.exitCode !== null) {
+      throw new Error(
+        `The process exited (${running.child.exitCode}) before ${what}:\n${running.stderr()}`,
+      );
+    }
+    if (Date.now() - started > WAIT_TIMEOUT_MS) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}

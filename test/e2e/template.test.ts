@@ -1,0 +1,102 @@
+/**
+ * The path a newcomer takes to Discord: `cp .env.example .env`, fill in the
+ * token, the application id (and here the fake Discord's address), nothing
+ * else, and start. No variable comes from the environment, so every value the
+ * template ships must be valid as it is.
+ */
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dotenv from 'dotenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
+import { list } from './bot-harness.ts';
+import { FakeDiscord } from './fake-discord.ts';
+import { ROOT, type RunningProcess, runProcess, waitForLog } from './process.ts';
+
+const TEMPLATE = readFileSync(join(ROOT, '.env.example'), 'utf8');
+
+/**
+ * The template with some variables filled in, as a person edits it: each
+ * `NAME=` line gets the value, and must exist.
+ */
+function fillTemplate(values: Record<string, string>): string {
+  let text = TEMPLATE;
+  for (const [name, value] of Object.entries(values)) {
+    const line = new RegExp(`^${name}=.*$`, 'm');
+    if (!line.test(text)) throw new Error(`.env.example has no ${name}= line`);
+    text = text.replace(line, `${name}=${value}`);
+  }
+  return text;
+}
+
+describe('.env.example', () => {
+  it('is valid as shipped, empty values counting as unset', () => {
+    const env: NodeJS.ProcessEnv = dotenv.parse(TEMPLATE);
+    removeEmptyVariables(env);
+    expect(() => parseConfig(env)).not.toThrow();
+    expect(parseConfig(env).discordToken).toBeNull();
+  });
+
+  it('documents every variable the configuration reads', () => {
+    const source = readFileSync(join(ROOT, 'src/config.ts'), 'utf8');
+    const read = [...source.matchAll(/\b(?:read|integer|flag|snowflake)\('([A-Z_]+)'/g)].map(
+      (match) => match[1],
+    );
+    expect(read.length).toBeGreaterThan(10);
+    const documented = new Set(Object.keys(dotenv.parse(TEMPLATE)));
+    expect(read.filter((name) => !documented.has(name ?? ''))).toEqual([]);
+  });
+});
+
+describe('a .env made from .env.example', () => {
+  let fake: FakeDiscord;
+  let workDir: string;
+  const children: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+    workDir = await mkdtemp(join(tmpdir(), 'talkbot-template-'));
+    await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
+    await writeFile(
+      join(workDir, '.env'),
+      fillTemplate({
+        DISCORD_TOKEN: fake.token,
+        DISCORD_CLIENT_ID: fake.applicationId,
+        DISCORD_REST_API: fake.restBase,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    for (const running of children)
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    await fake?.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it.concurrent('starts the bot, which answers in Discord and stops on SIGTERM', async () => {
+    const bot = runProcess('src/main.ts', { cwd: workDir });
+    children.push(bot);
+    await waitForLog(bot, (lines) => lines.some((l) => l.msg === 'ready'), 'the ready log line');
+    const ask = fake.sendSlashCommand({
+      name: 'ask',
+      options: { question: 'Who led Ukraine’s delegation?' },
+    });
+    const response = await fake.waitForResponse(ask, { timeoutMs: 5000 });
+    const [embed] = list(response.callback.data?.embeds);
+    expect(embed?.description).toContain('Rustem Umerov');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr()).not.toContain(fake.token);
+  });
+
+  it.concurrent('deploys the commands (globally, DISCORD_GUILD_ID being empty)', async () => {
+    const deploy = runProcess('scripts/deploy-commands.ts', { cwd: workDir });
+    children.push(deploy);
+    expect(await deploy.exited).toBe(0);
+    expect(deploy.stdout()).toContain('Deployed 6 commands to all servers');
+    expect(fake.globalCommands).toHaveLength(6);
+  });
+});
