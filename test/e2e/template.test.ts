@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
 import { list } from './bot-harness.ts';
 import { FakeDiscord } from './fake-discord.ts';
@@ -96,7 +97,7 @@ describe('a .env made from .env.example', () => {
     const deploy = runProcess('scripts/deploy-commands.ts', { cwd: workDir });
     children.push(deploy);
     expect(await deploy.exited).toBe(0);
-    expect(deploy.stdout()).toContain('Deployed 6 commands to all servers');
-    expect(fake.globalCommands).toHaveLength(6);
+    expect(deploy.stdout()).toContain(`Deployed ${commands.length} commands to all servers`);
+    expect(fake.globalCommands).toHaveLength(commands.length);
   });
 });
