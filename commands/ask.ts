@@ -53,7 +53,7 @@ export async function execute(
     answer,
   });
   await interaction.reply({
-    ...withFeedback(page, answer, token, context),
+    ...withFeedback(page, token, context),
     ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}),
   });
 }

@@ -33,7 +33,7 @@ export function renderConsoleInsights(insights: Insights, argument: string): str
     'Refused most often:',
     ...report.refused.map(
       (group, i) =>
-        `  ${i + 1}. "${group.question}" — ${group.count}× by ${group.members} member(s)${group.code || group.reason ? ` (${group.code ?? group.reason})` : ''}`,
+        `  ${i + 1}. "${group.question}" — ${group.count}× by ${group.members} member(s)${describeRefusal(group)}`,
     ),
     ...(report.refused.length === 0 ? ['  none'] : []),
     '',
@@ -41,10 +41,16 @@ export function renderConsoleInsights(insights: Insights, argument: string): str
     ...report.downvoted.map((answer, i) => {
       const cited = answer.citation
         ? `\n     ${answer.citation.article} ¶${answer.citation.paragraph}: ${answer.citation.excerpt}`
-        : '';
+        : `\n     refused: ${answer.reason ?? ''}`;
       return `  ${i + 1}. "${answer.question}" — ${answer.down} 👎, ${answer.up} 👍${cited}`;
     }),
     ...(report.downvoted.length === 0 ? ['  none'] : []),
   ];
   return lines.join('\n');
+}
+
+/** ` (code · reason)`, or nothing when the refusal has neither. */
+function describeRefusal(group: { code: string | null; reason: string | null }): string {
+  const why = [group.code, group.reason].filter(Boolean).join(' · ');
+  return why ? ` (${why})` : '';
 }

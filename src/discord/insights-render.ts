@@ -148,7 +148,7 @@ function reportBlocks(report: InsightsReport): string[] {
     `**Totals:** ${plural(totals.questions, 'question')} from ${plural(totals.members, 'member')} · ${totals.answered} answered · ${totals.refused} refused · ${totals.up} ${Emoji.up} · ${totals.down} ${Emoji.down}`,
   ];
   const refused = report.refused.map((group, i) => {
-    const why = group.code ?? group.reason;
+    const why = [group.code, group.reason].filter(Boolean).join(' · ');
     const times = `${plural(group.count, 'time')} by ${plural(group.members, 'member')}`;
     const line = `**${i + 1}.** “${fitEscaped(group.question, QUESTION_LENGTH)}” — ${times}`;
     return why ? `${line}\n  ${fitEscaped(why, REASON_LENGTH)}` : line;
@@ -163,7 +163,7 @@ function reportBlocks(report: InsightsReport): string[] {
   const downvoted = report.downvoted.map((answer, i) => {
     const line = `**${i + 1}.** “${fitEscaped(answer.question, QUESTION_LENGTH)}” — ${answer.down} ${Emoji.down} · ${answer.up} ${Emoji.up}`;
     const { citation } = answer;
-    if (!citation) return line;
+    if (!citation) return `${line}\n  refused: ${fitEscaped(answer.reason ?? '', REASON_LENGTH)}`;
     const excerpt = fitEscaped(citation.excerpt, EXCERPT_LENGTH);
     return `${line}\n> ${excerpt}\n${Emoji.source} ${fitEscaped(citation.article, 100)} ¶${citation.paragraph}`;
   });

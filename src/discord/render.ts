@@ -202,22 +202,20 @@ export function renderMiss(
 }
 
 /**
- * An `/ask` page with 👍 and 👎 buttons on a row of their own. The token
- * (see `Insights.recordAnswer`) tells a click which answer it is about; it
- * is empty for an answer that was not recorded. A miss gets none: there is
- * no cited passage to judge.
+ * An `/ask` page, answer or refusal, with 👍 and 👎 buttons on a row of their
+ * own (a 👎 on a refusal says the articles should have answered). The token
+ * (see `Insights.recordAnswer`) tells a click which answer it is about; it is
+ * empty for an answer that was not recorded.
  *
  * @example
- * await interaction.reply(withFeedback(page, answer, insights.recordAnswer(asked), context));
+ * await interaction.reply(withFeedback(page, insights.recordAnswer(asked), context));
  */
 export function withFeedback(
   page: ReplyPayload,
-  answer: Answer,
   token: string,
   context: RenderContext,
 ): ReplyPayload {
-  const answered = answer.answered && answer.results.length > 0;
-  if (!answered || page.components.length >= Limits.rowsPerMessage) return page;
+  if (page.embeds.length === 0 || page.components.length >= Limits.rowsPerMessage) return page;
   const vote = (kind: 'up' | 'down', label: string) =>
     button(
       label,

@@ -99,6 +99,14 @@ function moveAside(path: string, time: number): string {
   return target;
 }
 
+interface DownvotedRow {
+  question: string;
+  reason: string | null;
+  up: number;
+  down: number;
+  citations: string;
+}
+
 interface CountsRow {
   questions: number;
   answered: number | null;
@@ -201,8 +209,8 @@ class SqliteStore implements InsightsStore {
       )
       .all(params);
     const downvoted = this.#db
-      .prepare<typeof params, { question: string; up: number; down: number; citations: string }>(
-        `SELECT q.question, q.citations,
+      .prepare<typeof params, DownvotedRow>(
+        `SELECT q.question, q.reason, q.citations,
                 sum(v.vote = 'up') AS up, sum(v.vote = 'down') AS down
          FROM votes v JOIN questions q ON q.id = v.question_id
          WHERE q.asked_at >= @since ${scope}
@@ -222,6 +230,7 @@ class SqliteStore implements InsightsStore {
       refused,
       downvoted: downvoted.map((row) => ({
         question: row.question,
+        reason: row.reason,
         up: row.up,
         down: row.down,
         citation: (JSON.parse(row.citations) as Citation[])[0] ?? null,

@@ -73,6 +73,8 @@ export interface RefusedQuestion {
 /** An answer members voted 👎 on. */
 export interface DownvotedAnswer {
   question: string;
+  /** Why it was refused, for a refusal voted down; null for an answer. */
+  reason: string | null;
   up: number;
   down: number;
   citation: Citation | null;

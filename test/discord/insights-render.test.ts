@@ -20,6 +20,7 @@ function bigReport(): InsightsReport {
     })),
     downvoted: Array.from({ length: 25 }, (_, i) => ({
       question: `${i} ${HOSTILE}`,
+      reason: null,
       up: 1,
       down: 25 - i,
       citation: { article: `article-${i}`, paragraph: i + 1, excerpt: HOSTILE },

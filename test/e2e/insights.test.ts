@@ -67,6 +67,7 @@ describe('insights end to end', () => {
         fake.sendSlashCommand({ name: 'ask', options: { question }, user: freshUser() }),
       );
       expect(shownText(miss.message)).toMatch(/No article mentions China\./i);
+      expect(customIdsOf(miss.message).filter((id) => id.startsWith('vote:'))).toHaveLength(2);
     }
   });
 

@@ -148,6 +148,7 @@ describe('Insights', () => {
     expect(report?.downvoted).toEqual([
       {
         question: 'Who led?',
+        reason: null,
         up: 1,
         down: 1,
         citation: {
