@@ -23,7 +23,8 @@ export interface RunningProcess {
 }
 
 /**
- * Starts `tsx <script>` (the project's own tsx, as `npm start` runs it).
+ * Starts `tsx <script>` (the project's own tsx, as `npm start` runs it),
+ * with `input` on its standard input when given.
  *
  * @example
  * const bot = runProcess('src/main.ts', { cwd: workDir, env: { SNAPSHOT_PATH: 'off' } });
@@ -31,13 +32,15 @@ export interface RunningProcess {
  */
 export function runProcess(
   script: string,
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; input?: string },
 ): RunningProcess {
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  // Typed lines, as a person would pipe them in; the end of input ends the console.
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {

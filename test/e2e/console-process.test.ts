@@ -1,0 +1,41 @@
+/**
+ * `npm start` without a token, as the README's first command runs it: the
+ * console prints its banner first, answers, refreshes, and writes no log
+ * line of its own (it shows only warnings and errors).
+ */
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runProcess } from './process.ts';
+
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'talkbot-console-process-'));
+  await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('npm start without a token', () => {
+  it('opens the console: banner first, answers, refreshes, no log line', async () => {
+    // The template's values, as a newcomer's .env before the token is filled in.
+    await writeFile(join(workDir, '.env'), 'DISCORD_TOKEN=\nLOG_LEVEL=info\nSHARD_COUNT=\n');
+    const console = runProcess('src/main.ts', {
+      cwd: workDir,
+      input: 'Who led Ukraine’s delegation?\n/more\n/refresh\n/quit\n',
+    });
+    expect(await console.exited).toBe(0);
+    const out = console.stdout();
+    expect(out.startsWith('talkbot console: 1 article loaded.')).toBe(true);
+    expect(out).toContain('1. **Ukraine’s delegation was led by defence minister Rustem Umerov.**');
+    expect(out).toContain('type /more to see them');
+    expect(out).toMatch(/^4\. /m);
+    expect(out).toMatch(/^Refreshed: 1 article, \d+ passages\.$/m);
+    expect(out).not.toContain('ask> ');
+    expect(console.stderr()).toBe('');
+  });
+});
