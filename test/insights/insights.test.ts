@@ -314,6 +314,39 @@ describe('Insights faults', () => {
     insights.close();
   });
 
+  it('starts a new file, with one warning, when the file is deleted while running', () => {
+    const path = join(dir, 'insights.sqlite');
+    const insights = open({ path });
+    insights.recordAnswer({
+      guildId: GUILD,
+      userId: ALICE,
+      private: false,
+      answer: refused('a b'),
+    });
+    insights.flush();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    insights.recordAnswer({ guildId: GUILD, userId: BOB, private: false, answer: refused('c d') });
+    expect(insights.report(GUILD, 30)?.totals.questions).toBe(1);
+    expect(existsSync(path)).toBe(true);
+    expect(warnings).toEqual(['insights database was deleted while running; started a new one']);
+    insights.close();
+  });
+
+  it('moves every shard to the new file when another shard replaced a deleted one', () => {
+    const path = join(dir, 'insights.sqlite');
+    const shardA = open({ path });
+    const shardB = open({ path });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    shardA.recordAnswer({ guildId: GUILD, userId: ALICE, private: false, answer: refused('a b') });
+    shardA.flush();
+    shardB.recordAnswer({ guildId: GUILD, userId: BOB, private: false, answer: refused('c d') });
+    shardB.flush();
+    expect(shardA.report(GUILD, 30)?.totals.questions).toBe(2);
+    expect(warnings).toHaveLength(2);
+    shardA.close();
+    shardB.close();
+  });
+
   it('treats a full disk like any other fault, and tries again later', () => {
     let full = true;
     const insights = open({
