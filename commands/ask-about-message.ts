@@ -7,7 +7,7 @@ import {
 import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import { Emoji } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
-import { queryPage, refuseQuery } from '../src/discord/query.ts';
+import { queryPage, refuseQuery, replyInTime } from '../src/discord/query.ts';
 import { notice } from '../src/discord/render.ts';
 
 /** "Ask about this message": answers using a message's text as the question. */
@@ -34,9 +34,8 @@ export async function execute(
     await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
     return;
   }
-  await interaction.reply(
-    queryPage(context, { mode: 'ask', query: question, article: null, offset: 0 }),
-  );
+  const page = queryPage(context, { mode: 'ask', query: question, article: null, offset: 0 });
+  await replyInTime(interaction, page, { ephemeral: false });
 }
 
 /** A message longer than a question may be is asked about by its beginning, cut at a space. */

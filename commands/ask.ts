@@ -8,7 +8,7 @@ import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { recordingGuild } from '../src/discord/insights-buttons.ts';
 import { questionChoices } from '../src/discord/options.ts';
-import { refuseQuery, runQuery } from '../src/discord/query.ts';
+import { refuseQuery, replyInTime, runQuery } from '../src/discord/query.ts';
 import { withFeedback } from '../src/discord/render.ts';
 
 /** `/ask question [private]`: the passage that best answers a question. */
@@ -38,31 +38,29 @@ export async function execute(
     await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
     return;
   }
-  const { answer, page } = runQuery(context, {
-    mode: 'ask',
-    query: question,
-    article: null,
-    offset: 0,
-  });
   const isPrivate = interaction.options.getBoolean('private') ?? false;
-  // Queued, not written: the reply does not wait for the insights store.
-  const token = context.insights.recordAnswer({
-    guildId: recordingGuild(interaction),
-    userId: interaction.user.id,
-    private: isPrivate,
-    answer,
-  });
-  await interaction.reply({
-    ...withFeedback(page, token, context),
-    ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}),
-  });
+  const page = runQuery(context, { mode: 'ask', query: question, article: null, offset: 0 }).then(
+    ({ answer, page }) => {
+      // Queued, not written: the reply does not wait for the insights store.
+      const token = context.insights.recordAnswer({
+        guildId: recordingGuild(interaction),
+        userId: interaction.user.id,
+        private: isPrivate,
+        answer,
+      });
+      return withFeedback(page, token, context);
+    },
+  );
+  await replyInTime(interaction, page, { ephemeral: isPrivate });
 }
 
 export async function autocomplete(
   interaction: AutocompleteInteraction,
   context: BotContext,
 ): Promise<void> {
+  // Until the articles are loaded there is nothing to suggest, and Discord wants an answer at once.
+  if (context.library.state.state !== 'ready') return interaction.respond([]);
   await interaction.respond(
-    questionChoices(context.library.index, interaction.options.getFocused()),
+    await questionChoices(context.library, interaction.options.getFocused()),
   );
 }

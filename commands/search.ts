@@ -8,7 +8,7 @@ import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import { Emoji } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { questionChoices, resolveSource, sourceChoices } from '../src/discord/options.ts';
-import { queryPage, refuseQuery } from '../src/discord/query.ts';
+import { loadingNotice, queryPage, refuseQuery, replyInTime } from '../src/discord/query.ts';
 import { notice } from '../src/discord/render.ts';
 import { escapeText, truncate } from '../src/discord/text.ts';
 
@@ -35,7 +35,12 @@ export async function execute(
 ): Promise<void> {
   const query = interaction.options.getString('query', true);
   const sourceValue = interaction.options.getString('source');
-  const source = sourceValue === null ? null : resolveSource(context.library.index, sourceValue);
+  const loading = loadingNotice(context);
+  if (loading) {
+    await interaction.reply({ ...loading, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const source = sourceValue === null ? null : await resolveSource(context.library, sourceValue);
   if (source === undefined) {
     const shown = escapeText(truncate(sourceValue ?? '', 100));
     await interaction.reply({
@@ -51,20 +56,26 @@ export async function execute(
     await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
     return;
   }
-  await interaction.reply(
-    queryPage(context, { mode: 'search', query, article: source?.id ?? null, offset: 0 }),
-  );
+  const page = queryPage(context, {
+    mode: 'search',
+    query,
+    article: source?.id ?? null,
+    offset: 0,
+  });
+  await replyInTime(interaction, page, { ephemeral: false });
 }
 
 export async function autocomplete(
   interaction: AutocompleteInteraction,
   context: BotContext,
 ): Promise<void> {
+  // Until the articles are loaded there is nothing to suggest, and Discord wants an answer at once.
+  if (context.library.state.state !== 'ready') return interaction.respond([]);
   const focused = interaction.options.getFocused(true);
-  const index = context.library.index;
+  const { library } = context;
   await interaction.respond(
     focused.name === 'source'
-      ? sourceChoices(index, focused.value)
-      : questionChoices(index, focused.value),
+      ? await sourceChoices(library, focused.value)
+      : await questionChoices(library, focused.value),
   );
 }

@@ -1,6 +1,7 @@
 import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { MAX_SOURCE_URL_LENGTH } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
+import { loadingNotice } from '../src/discord/query.ts';
 import { renderAddSource, renderSources } from '../src/discord/render.ts';
 
 /**
@@ -36,6 +37,11 @@ export async function execute(
   // No subcommand: `/sources` as deployed before it had any, which listed.
   if (interaction.options.getSubcommand(false) === 'add') {
     await addSource(interaction, context);
+    return;
+  }
+  const loading = loadingNotice(context);
+  if (loading) {
+    await interaction.reply({ ...loading, flags: MessageFlags.Ephemeral });
     return;
   }
   await interaction.reply(renderSources(context.library.sources(), context.library.loadedAt));

@@ -3,6 +3,7 @@
  * start so a typo fails loudly with the variable's name instead of later.
  * See `.env.example` for every variable.
  */
+import { availableParallelism } from 'node:os';
 import dotenv from 'dotenv';
 import { DEFAULT_CONNECT_ATTEMPTS } from './discord/startup.ts';
 import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
@@ -41,6 +42,8 @@ export interface Config {
   snapshotPath: string | null;
   /** Refresh when files in the seeds folder change. Default false. */
   watchSeeds: boolean;
+  /** Threads answering questions for the bot, each with a copy of the index. Default: the number of cores. */
+  answerWorkers: number;
   /** Shards `npm run start:sharded` runs; unset asks Discord for its recommendation. */
   shardCount?: number;
   /** How article URLs are fetched; passed to `Library.open({ sourceFetch })`. */
@@ -90,6 +93,8 @@ const SNOWFLAKE = /^\d{17,20}$/;
 /** A header value: printable ASCII, since Node refuses anything else in a header. */
 const HEADER_VALUE = /^[\x20-\x7e]+$/;
 const MAX_USER_AGENT_LENGTH = 256;
+/** More answer threads than this only costs memory: each holds a copy of the index. */
+const MAX_ANSWER_WORKERS = 64;
 
 /**
  * Reads and validates the configuration from an environment object. Empty
@@ -200,6 +205,7 @@ export function parseConfig(env: Env): Config {
     ownerIds,
     snapshotPath: snapshotPath(read('SNAPSHOT_PATH')),
     watchSeeds: flag('WATCH_SEEDS', false),
+    answerWorkers: integer('ANSWER_WORKERS', availableParallelism(), 1, MAX_ANSWER_WORKERS),
     ...(read('SHARD_COUNT') === null ? {} : { shardCount: integer('SHARD_COUNT', 1, 1) }),
     // Upper bounds: `/sources add` must answer within Discord's 15-minute
     // interaction window, and a page is held in memory while it is read.

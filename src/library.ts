@@ -1,11 +1,10 @@
 import { watch } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
-import { type Answer, type AnswerOptions, answer, searchPassages } from './answer/answer.ts';
-import { ARTICLE_EXTENSIONS, type LoadedCorpus, loadCorpus } from './corpus/load.ts';
-import { type Article, type ArticleMeta, articleMeta, type FileProblem } from './corpus/types.ts';
-import { buildIndex, type SearchIndex } from './search/build.ts';
-import { corpusHash, loadSnapshot, saveSnapshot } from './search/snapshot.ts';
+import { extname } from 'node:path';
+import type { Answer, AnswerOptions } from './answer/answer.ts';
+import type { CompletionOptions } from './answer/autocomplete.ts';
+import { ARTICLE_EXTENSIONS, type LoadedCorpus } from './corpus/load.ts';
+import type { Article, ArticleMeta, FileProblem } from './corpus/types.ts';
+import type { SearchIndex } from './search/build.ts';
 import { redactCredentials, withoutCredentials } from './sources/credentials.ts';
 import { addressPolicy } from './sources/fetch-article.ts';
 import {
@@ -22,6 +21,23 @@ import {
   readSourcesList,
   sourceArticleId,
 } from './sources/sources-list.ts';
+import {
+  BuilderStoppedError,
+  type EditionSummary,
+  type EngineOutcome,
+  type IndexEngine,
+  InlineEngine,
+} from './workers/engine.ts';
+import {
+  compareDigests,
+  type KeptArticle,
+  type PrepareRequest,
+  type SourceSummary,
+} from './workers/prepare.ts';
+import type { IndexQuery, QueryResult } from './workers/queries.ts';
+
+export { keepLastGood } from './workers/prepare.ts';
+export type { KeptArticle, SourceSummary };
 
 /** Options for {@link Library.open}. */
 export interface LibraryOptions {
@@ -44,13 +60,14 @@ export interface LibraryOptions {
   log?: (event: LibraryEvent) => void;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
-  /** Reads the corpus folder; tests pass a slow or failing one. Default {@link loadCorpus}. */
+  /**
+   * Where the index work runs: `WorkerEngine` for the bot (off the thread that
+   * talks to Discord). Default an {@link InlineEngine} on this thread, reading
+   * the corpus with `loadCorpus`.
+   */
+  engine?: IndexEngine;
+  /** Reads the corpus folder, for the default engine; tests pass a slow or failing one. */
   loadCorpus?: (dir: string) => Promise<LoadedCorpus>;
-}
-
-/** One article as `/sources` lists it: its metadata and how many paragraphs answer. */
-export interface SourceSummary extends ArticleMeta {
-  paragraphs: number;
 }
 
 /** What a refresh changed, or why it changed nothing. */
@@ -74,12 +91,6 @@ export interface RefreshReport {
   durationMs: number;
   /** When a refresh may run again (epoch ms), for `cooldown`. */
   retryAt?: number;
-}
-
-/** An article served from its last good version, and the problem with its files now. */
-export interface KeptArticle extends FileProblem {
-  /** The article id. */
-  id: string;
 }
 
 /** Options for {@link Library.refresh}. */
@@ -180,12 +191,15 @@ export const AUDIT_LIST_LIMIT = 20;
 const AUDIT_TEXT_LIMIT = 300;
 
 /** The corpus and its index, always swapped together. */
-interface Edition {
-  index: SearchIndex;
+interface Edition extends EditionSummary {
   loadedAt: Date;
-  /** The {@link corpusHash} of the files it was built from, when a snapshot is configured. */
-  hash: string | null;
 }
+
+/** Whether the library serves yet: {@link Library.start} returns before its index is ready. */
+export type LibraryState =
+  | { state: 'loading'; since: Date }
+  | { state: 'ready' }
+  | { state: 'failed'; error: string };
 
 interface Settings {
   seedsDir: string;
@@ -194,20 +208,25 @@ interface Settings {
   sourceFetch: SourcesFetchOptions;
   log: (event: LibraryEvent) => void;
   now: () => number;
-  loadCorpus: (dir: string) => Promise<LoadedCorpus>;
+  engine: IndexEngine;
 }
 
 /**
  * The one piece of live state: the articles the bot knows and their index.
- * A refresh builds a new index beside the serving one and swaps it in with one
- * assignment, so questions asked meanwhile are answered from the old one.
+ * A refresh readies a new index beside the serving one and swaps it in with one
+ * assignment, so questions asked meanwhile are answered from the old one. The
+ * index itself lives in the {@link IndexEngine} (worker threads for the bot);
+ * the library keeps the article list and counts, and asks the engine the rest.
  *
  * @example
  * const library = await Library.open({ seedsDir: 'seeds' });
- * library.answer('Who led Ukraine’s delegation?').results[0]?.source.paragraph // => 22
+ * (await library.answer('Who led Ukraine’s delegation?')).results[0]?.source.paragraph // => 22
  */
 export class Library {
-  #edition: Edition;
+  #edition: Edition | null = null;
+  #state: LibraryState;
+  /** Resolves when the first index serves; rejects when there is none to serve. */
+  readonly ready: Promise<void>;
   #refreshing: Promise<RefreshReport> | null = null;
   /** When each guild (or `local`: the console, signals, tests) last started a refresh. */
   readonly #lastRefreshAt = new Map<string, number>();
@@ -218,9 +237,35 @@ export class Library {
   readonly #snapshotListeners = new Set<() => void>();
   readonly #settings: Settings;
 
-  private constructor(edition: Edition, settings: Settings) {
-    this.#edition = edition;
+  private constructor(settings: Settings) {
     this.#settings = settings;
+    this.#state = { state: 'loading', since: new Date(settings.now()) };
+    this.ready = this.#open();
+    // Whoever awaits `ready` sees the failure; `state` tells everyone else.
+    this.ready.catch(() => {});
+  }
+
+  /**
+   * Starts loading the corpus and its index, and returns at once: until
+   * {@link ready}, {@link state} is `loading` and questions are refused (see
+   * {@link Library.open} for what is loaded).
+   *
+   * @example
+   * const library = Library.start({ seedsDir: 'seeds', engine: new WorkerEngine({ answerWorkers: 2 }) });
+   * library.state.state // => 'loading'
+   */
+  static start(options: LibraryOptions): Library {
+    return new Library({
+      seedsDir: options.seedsDir,
+      refreshCooldownMs: options.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS,
+      snapshotPath: options.snapshotPath || null,
+      sourceFetch: options.sourceFetch ?? {},
+      log: safeLogger(options.log),
+      now: options.now ?? Date.now,
+      engine:
+        options.engine ??
+        new InlineEngine(options.loadCorpus ? { loadCorpus: options.loadCorpus } : {}),
+    });
   }
 
   /**
@@ -233,48 +278,62 @@ export class Library {
    * const library = await Library.open({ seedsDir: 'seeds', snapshotPath: '.cache/index.snapshot' });
    */
   static async open(options: LibraryOptions): Promise<Library> {
-    const settings: Settings = {
-      seedsDir: options.seedsDir,
-      refreshCooldownMs: options.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS,
-      snapshotPath: options.snapshotPath || null,
-      sourceFetch: options.sourceFetch ?? {},
-      log: safeLogger(options.log),
-      now: options.now ?? Date.now,
-      loadCorpus: options.loadCorpus ?? loadCorpus,
-    };
-    const { articles, problems } = await settings.loadCorpus(settings.seedsDir);
-    if (articles.length === 0) {
-      const details = problems.map((p) => `${p.file}: ${p.reason}`).join('; ');
-      throw new Error(
-        `No article could be loaded from ${settings.seedsDir}${details ? ` (${details})` : ''}; add a .txt file there.`,
-      );
+    const library = Library.start(options);
+    try {
+      await library.ready;
+    } catch (error) {
+      await library.close();
+      throw error;
     }
-    const hash = settings.snapshotPath ? corpusHash(articles) : null;
-    const snapshot = hash === null ? null : await readSnapshot(settings, hash);
-    const index = snapshot ?? buildIndex(articles);
-    if (!snapshot && hash !== null) await writeSnapshot(settings, index, hash);
+    return library;
+  }
+
+  async #open(): Promise<void> {
+    const settings = this.#settings;
+    let outcome: EngineOutcome;
+    try {
+      outcome = await settings.engine.prepare(this.#request('open'), null);
+      if (outcome.status !== 'ready') throw new Error(openFailure(settings.seedsDir, outcome));
+    } catch (error) {
+      this.#state = { state: 'failed', error: (error as Error).message };
+      throw error;
+    }
+    const edition = outcome.edition;
+    if (edition.saveError !== null) logSnapshotError(settings, 'save', edition.saveError);
+    this.#serve(edition);
     const leftOut: Record<string, number> = {};
     settings.log({
       event: 'open',
       at: timestamp(settings),
       seedsDir: settings.seedsDir,
-      articles: index.articles.length,
-      passages: index.passages.length,
-      problems: auditList('problems', problems, leftOut),
+      articles: edition.catalog.length,
+      passages: edition.passages,
+      problems: auditList('problems', edition.problems, leftOut),
       leftOut,
-      index: snapshot ? 'snapshot' : 'built',
+      index: edition.from,
     });
-    return new Library({ index, loadedAt: new Date(settings.now()), hash }, settings);
   }
 
-  /** The index now serving. */
+  /** Whether the library serves yet (see {@link start}). */
+  get state(): LibraryState {
+    return this.#state;
+  }
+
+  /**
+   * The index now serving, when it is held on this thread (the default engine);
+   * with worker threads, ask through {@link answer} and the other queries.
+   *
+   * @throws when the index is held elsewhere, or none is ready yet.
+   */
   get index(): SearchIndex {
-    return this.#edition.index;
+    const index = this.#serving().handle.index;
+    if (!index) throw new Error('The index is held by worker threads; ask the library instead.');
+    return index;
   }
 
   /** When the serving corpus was loaded. */
   get loadedAt(): Date {
-    return this.#edition.loadedAt;
+    return this.#serving().loadedAt;
   }
 
   /** The corpus folder. */
@@ -282,22 +341,73 @@ export class Library {
     return this.#settings.seedsDir;
   }
 
-  /** Answers a question from the serving index (see {@link answer}). */
-  answer(question: string, options?: AnswerOptions): Answer {
-    return answer(this.#edition.index, question, options);
+  /** Answers a question from the serving index (see `answer()` in `src/answer`). */
+  answer(question: string, options: AnswerOptions = {}): Promise<Answer> {
+    return this.#query({ kind: 'answer', question, options });
   }
 
-  /** Looks passages up in the serving index (see {@link searchPassages}). */
-  search(query: string, options?: AnswerOptions): Answer {
-    return searchPassages(this.#edition.index, query, options);
+  /** Looks passages up in the serving index (see `searchPassages()` in `src/answer`). */
+  search(query: string, options: AnswerOptions = {}): Promise<Answer> {
+    return this.#query({ kind: 'search', query, options });
   }
 
-  /** The articles the bot knows, for `/sources`. */
+  /** Suggestions for a partly typed question (see `completeQuery()` in `src/answer`). */
+  completeQuery(typed: string, options: CompletionOptions = {}): Promise<string[]> {
+    return this.#query({ kind: 'complete-query', typed, options });
+  }
+
+  /** Articles whose title matches what is typed (see `completeSource()` in `src/answer`). */
+  completeSource(typed: string, limit: number): Promise<ArticleMeta[]> {
+    return this.#query({ kind: 'complete-source', typed, limit });
+  }
+
+  /** The article an option value names, by id or exact title (see `findArticle()` in `src/answer`). */
+  async findArticle(input: string): Promise<ArticleMeta | undefined> {
+    return (await this.#query({ kind: 'find-article', input })) ?? undefined;
+  }
+
+  /** One article with its paragraphs, when the serving corpus has it. */
+  async article(id: string): Promise<Article | undefined> {
+    return (await this.#query({ kind: 'article', id })) ?? undefined;
+  }
+
+  /** The articles the bot knows, for `/sources`; none while loading. */
   sources(): SourceSummary[] {
-    return this.#edition.index.articles.map((article) => ({
-      ...articleMeta(article),
-      paragraphs: article.paragraphs.filter((p) => !p.boilerplate).length,
-    }));
+    return this.#edition?.catalog ?? [];
+  }
+
+  /**
+   * Stops the engine's threads. The library answers nothing afterwards.
+   *
+   * @example
+   * await library.close();
+   */
+  async close(): Promise<void> {
+    await this.#settings.engine.close();
+  }
+
+  #query<Q extends IndexQuery>(query: Q): Promise<QueryResult<Q>> {
+    return this.#settings.engine.query(this.#serving().handle, query);
+  }
+
+  #serving(): Edition {
+    if (!this.#edition) throw new Error('The articles are still loading.');
+    return this.#edition;
+  }
+
+  #serve(edition: EditionSummary): void {
+    this.#edition = { ...edition, loadedAt: new Date(this.#settings.now()) };
+    this.#state = { state: 'ready' };
+    this.#settings.engine.serving(edition.handle);
+  }
+
+  #request(mode: PrepareRequest['mode']): Omit<PrepareRequest, 'alwaysHash'> {
+    return {
+      seedsDir: this.#settings.seedsDir,
+      snapshotPath: this.#settings.snapshotPath,
+      mode,
+      servingHash: this.#edition?.handle.hash ?? null,
+    };
   }
 
   /**
@@ -307,13 +417,22 @@ export class Library {
    * at a time (a second call gets `busy`, or waits with `whenBusy: 'wait'`),
    * and refreshes from one guild are at least `refreshCooldownMs` apart unless
    * `ignoreCooldown`. Never throws: a failure leaves the old index serving and
-   * says why. Every call is logged as a `refresh` audit event.
+   * says why. While the first index loads, it answers `busy`. Every call is
+   * logged as a `refresh` audit event.
    *
    * @example
    * const report = await library.refresh({ requestedBy: interaction.user.id, guildId: interaction.guildId });
    * report.status // => 'done'
    */
   refresh(options: RefreshOptions = {}): Promise<RefreshReport> {
+    if (!this.#edition) {
+      return Promise.resolve(
+        this.#audit(
+          options,
+          skipped('busy', 'The articles are still loading; refresh once they are ready.'),
+        ),
+      );
+    }
     const running = this.#refreshing;
     if (running) {
       if (options.whenBusy === 'wait') return running.then(() => this.refresh(options));
@@ -404,27 +523,26 @@ export class Library {
   async #reloadSnapshot(): Promise<boolean> {
     const settings = this.#settings;
     if (!settings.snapshotPath) return false;
+    await this.ready.catch(() => {});
     await this.idle();
     const serving = this.#edition;
-    let hash: string;
+    if (!serving) return false;
+    let outcome: EngineOutcome;
     try {
-      const { articles } = await settings.loadCorpus(settings.seedsDir);
-      if (articles.length === 0) return false;
-      hash = corpusHash(articles);
+      outcome = await settings.engine.prepare(this.#request('reload'), serving);
     } catch (error) {
-      logSnapshotError(settings, 'load', error);
+      logSnapshotError(settings, 'load', (error as Error).message);
       return false;
     }
-    if (hash === serving.hash) return false;
-    const index = await readSnapshot(settings, hash);
-    if (!index || this.#edition !== serving || this.#refreshing) return false;
-    this.#edition = { index, loadedAt: new Date(settings.now()), hash };
+    if (outcome.status === 'unreadable') logSnapshotError(settings, 'load', outcome.code);
+    if (outcome.status !== 'ready' || this.#edition !== serving || this.#refreshing) return false;
+    this.#serve(outcome.edition);
     settings.log({
       event: 'snapshot-reload',
       at: timestamp(settings),
       path: settings.snapshotPath,
-      articles: index.articles.length,
-      passages: index.passages.length,
+      articles: outcome.edition.catalog.length,
+      passages: outcome.edition.passages,
     });
     return true;
   }
@@ -536,30 +654,33 @@ export class Library {
     const elapsed = () => Math.round(this.#settings.now() - started);
     const sources =
       options.fetchSources === false ? noSources() : await fetchSources(seedsDir, sourceFetch);
-    let loaded: LoadedCorpus;
+    const serving = this.#serving();
+    let outcome: EngineOutcome;
     try {
-      loaded = await this.#settings.loadCorpus(seedsDir);
+      outcome = await this.#settings.engine.prepare(this.#request('build'), serving);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      return failed(`could not read ${seedsDir} (${code})`, [], sources, elapsed());
+      // A builder that died is a failure to report; anything else is unexpected (see `refresh`).
+      if (!(error instanceof BuilderStoppedError)) throw error;
+      return failed(error.message, [], sources, elapsed());
     }
-    const previous = this.#edition.index.articles;
-    const { articles, problems, kept } = keepLastGood(previous, loaded);
-    if (articles.length === 0) {
+    if (outcome.status === 'unreadable') {
+      return failed(`could not read ${seedsDir} (${outcome.code})`, [], sources, elapsed());
+    }
+    if (outcome.status !== 'ready') {
+      const problems = outcome.status === 'empty' ? outcome.problems : [];
       return failed('no article in the new content could be loaded', problems, sources, elapsed());
     }
-    const index = buildIndex(articles);
-    const hash = this.#settings.snapshotPath ? corpusHash(articles) : null;
-    this.#edition = { index, loadedAt: new Date(this.#settings.now()), hash };
-    if (hash !== null && (await writeSnapshot(this.#settings, index, hash))) {
-      this.#snapshotSaved();
-    }
+    const edition = outcome.edition;
+    this.#serve(edition);
+    if (edition.saveError !== null) logSnapshotError(this.#settings, 'save', edition.saveError);
+    if (edition.saved) this.#snapshotSaved();
+    const changes = edition.changes ?? compareDigests(serving.digest, edition.digest);
     return {
       status: 'done',
-      message: doneMessage(index, problems, kept, sources),
-      ...compareCorpora(previous, articles),
-      problems,
-      kept,
+      message: doneMessage(edition, edition.problems, edition.kept, sources),
+      ...changes,
+      problems: edition.problems,
+      kept: edition.kept,
       sources,
       durationMs: elapsed(),
     };
@@ -593,45 +714,24 @@ export class Library {
   }
 }
 
-/** The snapshot's index when one is configured and matches `hash`; null (and a logged error) otherwise. */
-async function readSnapshot(settings: Settings, hash: string): Promise<SearchIndex | null> {
-  if (!settings.snapshotPath) return null;
-  try {
-    return await loadSnapshot(settings.snapshotPath, hash);
-  } catch (error) {
-    logSnapshotError(settings, 'load', error);
-    return null;
-  }
+/** Why the first load gave nothing to serve, for the operator. */
+function openFailure(
+  seedsDir: string,
+  outcome: Exclude<EngineOutcome, { status: 'ready' }>,
+): string {
+  if (outcome.status === 'unreadable') return `Could not read ${seedsDir} (${outcome.code}).`;
+  const problems = outcome.status === 'empty' ? outcome.problems : [];
+  const details = problems.map((p) => `${p.file}: ${p.reason}`).join('; ');
+  return `No article could be loaded from ${seedsDir}${details ? ` (${details})` : ''}; add a .txt file there.`;
 }
 
-/**
- * Saves the snapshot when one is configured; a failure is logged, never fatal (the next start rebuilds).
- *
- * @returns whether it was saved
- */
-async function writeSnapshot(
-  settings: Settings,
-  index: SearchIndex,
-  hash: string,
-): Promise<boolean> {
-  if (!settings.snapshotPath) return false;
-  try {
-    await mkdir(dirname(settings.snapshotPath), { recursive: true });
-    await saveSnapshot(settings.snapshotPath, index, hash);
-    return true;
-  } catch (error) {
-    logSnapshotError(settings, 'save', error);
-    return false;
-  }
-}
-
-function logSnapshotError(settings: Settings, action: 'load' | 'save', error: unknown): void {
+function logSnapshotError(settings: Settings, action: 'load' | 'save', error: string): void {
   settings.log({
     event: 'snapshot-error',
     at: timestamp(settings),
     path: settings.snapshotPath ?? '',
     action,
-    error: (error as Error).message,
+    error,
   });
 }
 
@@ -788,47 +888,14 @@ function listError(error: unknown): string {
   return `Not added: the sources list could not be updated (${code}); check that the seeds folder is writable.`;
 }
 
-/**
- * Keeps the served version of each article whose text or sidecar can no longer
- * be used (a typo in the JSON, the text replaced by a binary file), instead of
- * dropping it. An article whose files are gone is removed, as asked.
- *
- * @example
- * keepLastGood([istanbul], { articles: [], problems: [{ file: 'istanbul.txt', reason: 'is a binary file, not text' }] })
- * // => { articles: [istanbul], problems: [], kept: [{ id: 'istanbul', file: 'istanbul.txt', reason: 'is a binary file, not text' }] }
- */
-export function keepLastGood(
-  serving: ReadonlyArray<Article>,
-  loaded: LoadedCorpus,
-): LoadedCorpus & { kept: KeptArticle[] } {
-  const servingById = new Map(serving.map((article) => [article.id, article]));
-  const loadedIds = new Set(loaded.articles.map((article) => article.id));
-  const articles = [...loaded.articles];
-  const problems: FileProblem[] = [];
-  const kept: KeptArticle[] = [];
-  for (const problem of loaded.problems) {
-    const id = problem.file.slice(0, -extname(problem.file).length);
-    const lastGood = servingById.get(id);
-    if (lastGood && !loadedIds.has(id)) {
-      articles.push(lastGood);
-      loadedIds.add(id);
-      kept.push({ id, ...problem });
-    } else {
-      problems.push(problem);
-    }
-  }
-  articles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { articles, problems, kept };
-}
-
 function doneMessage(
-  index: SearchIndex,
+  edition: EditionSummary,
   problems: FileProblem[],
   kept: KeptArticle[],
   sources: SourcesReport,
 ): string {
   const parts = [
-    `Refreshed: ${plural(index.articles.length, 'article')}, ${plural(index.passages.length, 'passage')}.`,
+    `Refreshed: ${plural(edition.catalog.length, 'article')}, ${plural(edition.passages, 'passage')}.`,
   ];
   for (const article of kept) {
     parts.push(`Kept the last good version of ${article.id}: ${whatIsWrong(article)}.`);
@@ -893,43 +960,5 @@ function failed(
     kept: [],
     sources,
     durationMs,
-  };
-}
-
-/**
- * What changed between two corpora: articles by id, paragraphs by id and text.
- *
- * @example
- * compareCorpora([a], [a, b]).articles.added // => ['b']
- */
-export function compareCorpora(
-  before: ReadonlyArray<Article>,
-  after: ReadonlyArray<Article>,
-): Pick<RefreshReport, 'articles' | 'paragraphs'> {
-  const paragraphKeys = (articles: ReadonlyArray<Article>) =>
-    new Set(
-      articles.flatMap((a) =>
-        a.paragraphs.filter((p) => !p.boilerplate).map((p) => `${a.id}#${p.number}\n${p.text}`),
-      ),
-    );
-  const oldById = new Map(before.map((a) => [a.id, a]));
-  const newIds = new Set(after.map((a) => a.id));
-  const oldKeys = paragraphKeys(before);
-  const newKeys = paragraphKeys(after);
-  return {
-    articles: {
-      added: after.filter((a) => !oldById.has(a.id)).map((a) => a.id),
-      removed: before.filter((a) => !newIds.has(a.id)).map((a) => a.id),
-      changed: after
-        .filter((a) => {
-          const old = oldById.get(a.id);
-          return old !== undefined && JSON.stringify(old) !== JSON.stringify(a);
-        })
-        .map((a) => a.id),
-    },
-    paragraphs: {
-      added: [...newKeys].filter((key) => !oldKeys.has(key)).length,
-      removed: [...oldKeys].filter((key) => !newKeys.has(key)).length,
-    },
   };
 }

@@ -1,7 +1,10 @@
 /**
  * `npm start`: with DISCORD_TOKEN set, runs the Discord bot; without it, the
- * console, to ask questions locally. Exit codes: 0 stopped cleanly,
- * 1 could not start (one sentence on stderr says why), 2 configuration error.
+ * console, to ask questions locally. The bot connects at once and loads its
+ * index in worker threads meanwhile (questions asked until then are told it is
+ * loading); the console loads first, then answers on its own thread. Exit
+ * codes: 0 stopped cleanly, 1 could not start (one sentence on stderr says
+ * why), 2 configuration error.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
@@ -10,8 +13,15 @@ import { PromptGuard } from './console/prompt-guard.ts';
 import { startBot } from './discord/client.ts';
 import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
 import { Insights } from './insights/insights.ts';
-import { Library, type LibraryEvent, reloadOnSignal, watchSeeds } from './library.ts';
+import {
+  Library,
+  type LibraryEvent,
+  type LibraryOptions,
+  reloadOnSignal,
+  watchSeeds,
+} from './library.ts';
 import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
+import { WorkerEngine } from './workers/worker-engine.ts';
 
 /** How long shutdown waits for a running refresh to finish writing. */
 const SHUTDOWN_REFRESH_WAIT_MS = 5000;
@@ -39,33 +49,41 @@ async function main(): Promise<void> {
     logger.warn('ALLOW_LOOPBACK_SOURCES is on: article URLs on this machine can be fetched');
   }
 
-  let library: Library;
-  try {
-    library = await Library.open({
-      seedsDir: config.seedsDir,
-      refreshCooldownMs: config.refreshCooldownMs,
-      ...(config.snapshotPath ? { snapshotPath: config.snapshotPath } : {}),
-      sourceFetch: config.sourceFetch,
-      log: audit,
-    });
-  } catch (error) {
+  const options: LibraryOptions = {
+    seedsDir: config.seedsDir,
+    refreshCooldownMs: config.refreshCooldownMs,
+    ...(config.snapshotPath ? { snapshotPath: config.snapshotPath } : {}),
+    sourceFetch: config.sourceFetch,
+    log: audit,
+  };
+  const couldNotLoad = (error: unknown): never =>
     exitWith(`Could not load the articles: ${(error as Error).message}`);
-  }
   const insights = Insights.open({
     path: config.insightsPath,
     retentionDays: config.insightsRetentionDays,
     logger,
   });
-  reloadOnSignal(library, 'SIGHUP', audit);
-  if (config.watchSeeds) watchSeeds(library, { log: audit });
 
   if (!config.discordToken) {
+    const library = await Library.open(options).catch(couldNotLoad);
+    followFiles(config, library, audit);
     const { runConsole } = await import('./console/console.ts');
     await runConsole(library, { insights, ...(guard ? { guard } : {}) });
     insights.close();
     return;
   }
+  // The index is loaded, built and asked in worker threads, so this thread is free to talk to Discord.
+  const engine = new WorkerEngine({ answerWorkers: config.answerWorkers });
+  const library = Library.start({ ...options, engine });
+  library.ready.catch(couldNotLoad);
+  followFiles(config, library, audit);
   await runBot(config, config.discordToken, library, logger, insights);
+}
+
+/** Refreshes on SIGHUP, and on file changes when `WATCH_SEEDS` is on. */
+function followFiles(config: Config, library: Library, audit: (event: LibraryEvent) => void) {
+  reloadOnSignal(library, 'SIGHUP', audit);
+  if (config.watchSeeds) watchSeeds(library, { log: audit });
 }
 
 async function runBot(
@@ -75,8 +93,6 @@ async function runBot(
   logger: Logger,
   insights: Insights,
 ) {
-  // The first question loads the synonym tables; load them now, not while a user waits.
-  library.answer('warm up');
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await connectWithRetry(
@@ -117,6 +133,7 @@ async function runBot(
         library.idle(),
         delay(SHUTDOWN_REFRESH_WAIT_MS, undefined, { ref: false }),
       ]);
+      await library.close();
       process.exit(0);
     } catch (error) {
       logger.error({ err: describeError(error) }, 'shutdown failed');

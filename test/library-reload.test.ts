@@ -45,8 +45,10 @@ async function openShard(options: { loadCorpus?: (dir: string) => Promise<Loaded
   return { library, events };
 }
 
-const answersLighthouse = (library: Library) =>
-  library.answer(LIGHTHOUSE_QUESTION).results.some((r) => r.source.article === 'lighthouse');
+const answersLighthouse = async (library: Library) =>
+  (await library.answer(LIGHTHOUSE_QUESTION)).results.some(
+    (r) => r.source.article === 'lighthouse',
+  );
 
 describe('Library.reloadSnapshot', () => {
   it('serves the snapshot another library saved after its refresh', async () => {
@@ -54,12 +56,12 @@ describe('Library.reloadSnapshot', () => {
     const b = await openShard();
     await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
     expect((await a.library.refresh()).status).toBe('done');
-    expect(answersLighthouse(b.library)).toBe(false);
+    expect(await answersLighthouse(b.library)).toBe(false);
 
     const before = b.library.index;
     expect(await b.library.reloadSnapshot()).toBe(true);
     expect(b.library.index).not.toBe(before);
-    expect(answersLighthouse(b.library)).toBe(true);
+    expect(await answersLighthouse(b.library)).toBe(true);
     expect(b.library.index.passages).toEqual(a.library.index.passages);
     expect(b.events.at(-1)).toMatchObject({
       event: 'snapshot-reload',
@@ -86,7 +88,7 @@ describe('Library.reloadSnapshot', () => {
     const before = library.index;
     expect(await library.reloadSnapshot()).toBe(false);
     expect(library.index).toBe(before);
-    expect(answersLighthouse(library)).toBe(false);
+    expect(await answersLighthouse(library)).toBe(false);
   });
 
   it('does nothing without a snapshot path', async () => {
@@ -130,7 +132,7 @@ describe('Library.reloadSnapshot', () => {
     release();
     expect((await refresh).status).toBe('done');
     expect(await reload).toBe(false);
-    expect(answersLighthouse(b.library)).toBe(true);
+    expect(await answersLighthouse(b.library)).toBe(true);
     expect(b.events.map((e) => e.event)).not.toContain('snapshot-reload');
   });
 

@@ -61,7 +61,7 @@ const lighthouseQuestion = 'Who restored the Fresnel lens of the lighthouse?';
 describe('Library.open', () => {
   it('answers from the seed article', async () => {
     const library = await open();
-    const result = library.answer('Who led Ukraine’s delegation?');
+    const result = await library.answer('Who led Ukraine’s delegation?');
     expect(result.answered).toBe(true);
     expect(result.results[0]?.source).toMatchObject({ article: SEED, paragraph: 22 });
   });
@@ -76,16 +76,18 @@ describe('Library.open', () => {
 describe('Library.refresh', () => {
   it('loads an article added since the start, which then answers', async () => {
     const library = await open();
-    expect(library.answer(lighthouseQuestion).results.map((r) => r.source.article)).not.toContain(
-      'lighthouse',
-    );
+    expect(
+      (await library.answer(lighthouseQuestion)).results.map((r) => r.source.article),
+    ).not.toContain('lighthouse');
     await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
     const report = await library.refresh();
     expect(report.status).toBe('done');
     expect(report.articles).toEqual({ added: ['lighthouse'], removed: [], changed: [] });
     expect(report.paragraphs).toEqual({ added: 2, removed: 0 });
     expect(report.message).toMatch(/^Refreshed: 2 articles/);
-    expect(library.answer(lighthouseQuestion).results[0]?.source.article).toBe('lighthouse');
+    expect((await library.answer(lighthouseQuestion)).results[0]?.source.article).toBe(
+      'lighthouse',
+    );
     expect(library.sources().map((s) => s.id)).toEqual([SEED, 'lighthouse']);
   });
 
@@ -110,7 +112,9 @@ describe('Library.refresh', () => {
     await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
     const refreshing = library.refresh();
     await loader.entered;
-    const during = Array.from({ length: 200 }, () => library.answer(lighthouseQuestion));
+    const during = await Promise.all(
+      Array.from({ length: 200 }, () => library.answer(lighthouseQuestion)),
+    );
     expect(library.index).toBe(before);
     for (const result of during) {
       expect(result.results.every((r) => r.source.article === SEED)).toBe(true);
@@ -118,7 +122,9 @@ describe('Library.refresh', () => {
     loader.release();
     expect((await refreshing).status).toBe('done');
     expect(library.index).not.toBe(before);
-    expect(library.answer(lighthouseQuestion).results[0]?.source.article).toBe('lighthouse');
+    expect((await library.answer(lighthouseQuestion)).results[0]?.source.article).toBe(
+      'lighthouse',
+    );
   });
 
   it('answers every question asked while refreshes run, none throwing', async () => {
@@ -138,7 +144,7 @@ describe('Library.refresh', () => {
       ];
       while (!stop) {
         for (const question of questions) {
-          const result = library.answer(question);
+          const result = await library.answer(question);
           expect(result.question).toBe(question);
           expect(result.results.length).toBeGreaterThan(0);
           asked += 1;
@@ -209,7 +215,7 @@ describe('Library.refresh', () => {
     expect(report.message).toMatch(/previous content is still being served/);
     expect(report.problems).toEqual([{ file: 'empty.txt', reason: 'is empty' }]);
     expect(library.index).toBe(before);
-    expect(library.answer('Who led Ukraine’s delegation?').answered).toBe(true);
+    expect((await library.answer('Who led Ukraine’s delegation?')).answered).toBe(true);
   });
 
   it('keeps the last good version of an article whose sidecar gets a typo', async () => {
@@ -225,7 +231,7 @@ describe('Library.refresh', () => {
     expect(report.message).toContain(
       `Kept the last good version of ${SEED}: its metadata ${SEED}.json: metadata is not valid JSON`,
     );
-    expect(library.answer('Who led Ukraine’s delegation?').answered).toBe(true);
+    expect((await library.answer('Who led Ukraine’s delegation?')).answered).toBe(true);
   });
 
   it('keeps the last good version of an article whose text is replaced by binary', async () => {
@@ -237,7 +243,9 @@ describe('Library.refresh', () => {
     expect(report.message).toBe(
       'Refreshed: 2 articles, 30 passages. Kept the last good version of lighthouse: lighthouse.txt is a binary file, not text.',
     );
-    expect(library.answer(lighthouseQuestion).results[0]?.source.article).toBe('lighthouse');
+    expect((await library.answer(lighthouseQuestion)).results[0]?.source.article).toBe(
+      'lighthouse',
+    );
     // Still kept on the next refresh; removed once the file is deleted, as asked.
     expect((await library.refresh()).kept.map((k) => k.id)).toEqual(['lighthouse']);
     await unlink(join(seeds, 'lighthouse.txt'));

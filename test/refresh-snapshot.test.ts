@@ -45,8 +45,10 @@ function open(path: string = snapshotPath) {
 const openedFrom = () => events.filter((e) => e.event === 'open').at(-1)?.index;
 
 const answers = (library: Library) =>
-  QUESTIONS.map((q) =>
-    library.answer(q).results.map((r) => [r.source.article, r.source.paragraph]),
+  Promise.all(
+    QUESTIONS.map(async (q) =>
+      (await library.answer(q)).results.map((r) => [r.source.article, r.source.paragraph]),
+    ),
   );
 
 describe('Library.open with a snapshot', () => {
@@ -58,7 +60,7 @@ describe('Library.open with a snapshot', () => {
     expect(openedFrom()).toBe('snapshot');
     expect(second.index).not.toBe(first.index);
     expect(second.index.passages).toEqual(first.index.passages);
-    expect(answers(second)).toEqual(answers(first));
+    expect(await answers(second)).toEqual(await answers(first));
   });
 
   it('rebuilds over a corrupt snapshot, and replaces it', async () => {
@@ -66,7 +68,7 @@ describe('Library.open with a snapshot', () => {
     await writeFile(snapshotPath, 'this is not a snapshot');
     const library = await open();
     expect(openedFrom()).toBe('built');
-    expect(answers(library)[0]?.[0]).toEqual([SEED, 22]);
+    expect((await answers(library))[0]?.[0]).toEqual([SEED, 22]);
     const { articles } = await loadCorpus(seeds);
     expect(await loadSnapshot(snapshotPath, corpusHash(articles))).not.toBeNull();
   });

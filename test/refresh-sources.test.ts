@@ -132,7 +132,9 @@ describe('Library.addSource', () => {
     });
     expect(lastUserAgent).toBe(USER_AGENT);
 
-    const answer = library.answer('How much will the new bridge across the Aller River cost?');
+    const answer = await library.answer(
+      'How much will the new bridge across the Aller River cost?',
+    );
     expect(answer.results[0]?.source).toMatchObject({
       article: id,
       publisher: 'The Harbor Ledger',
@@ -253,9 +255,9 @@ describe('refresh with a sources list', () => {
     expect(report.articles.added.sort()).toEqual(
       [sourceArticleId(`${base}/bridge`), sourceArticleId(`${base}/lighthouse`)].sort(),
     );
-    expect(library.answer('Who restored the lighthouse lens?').results[0]?.source.article).toBe(
-      sourceArticleId(`${base}/lighthouse`),
-    );
+    expect(
+      (await library.answer('Who restored the lighthouse lens?')).results[0]?.source.article,
+    ).toBe(sourceArticleId(`${base}/lighthouse`));
   });
 
   it('keeps the last good copy of a URL that fails, and says so', async () => {
@@ -277,7 +279,9 @@ describe('refresh with a sources list', () => {
     );
     expect(report.articles).toEqual({ added: [], removed: [], changed: [] });
     expect(await readFile(join(seeds, `${id}.txt`), 'utf8')).toBe(saved);
-    expect(library.answer('Who restored the lighthouse lens?').results[0]?.source.article).toBe(id);
+    expect(
+      (await library.answer('Who restored the lighthouse lens?')).results[0]?.source.article,
+    ).toBe(id);
   });
 
   it('reports a URL that never worked, and a line that is no URL, as failed', async () => {

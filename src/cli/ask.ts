@@ -46,22 +46,22 @@ async function main() {
   const json = args.includes('--json');
   const question = args.filter((arg) => arg !== '--json').join(' ');
   const library = await Library.open({ seedsDir: process.env.SEEDS_DIR ?? 'seeds' });
-  const ask = (text: string) => {
+  const ask = async (text: string) => {
     const started = performance.now();
-    const answer = library.answer(text);
+    const answer = await library.answer(text);
     const ms = performance.now() - started;
     if (json) return JSON.stringify(toJsonAnswer(answer, ms));
     return renderAnswer(answer, process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE);
   };
   if (question || process.stdin.isTTY) {
-    process.stdout.write(`${ask(question)}\n`);
+    process.stdout.write(`${await ask(question)}\n`);
     return;
   }
   for await (const line of createInterface({
     input: process.stdin,
     crlfDelay: Number.POSITIVE_INFINITY,
   })) {
-    process.stdout.write(`${ask(line)}\n`);
+    process.stdout.write(`${await ask(line)}\n`);
   }
 }
 

@@ -11,5 +11,5 @@ const library = await Library.open({ seedsDir: process.env.SEEDS_DIR ?? 'seeds' 
     process.exit(1);
   },
 );
-const answer = library.search(process.argv.slice(2).join(' '), { limit: 5 });
+const answer = await library.search(process.argv.slice(2).join(' '), { limit: 5 });
 process.stdout.write(`${renderAnswer(answer, process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE)}\n`);

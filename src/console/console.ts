@@ -107,16 +107,16 @@ function whatToType(mode: 'ask' | 'search'): string {
 }
 
 /** The next page of the last question or search, remembering how far it got. */
-function showPage(
+async function showPage(
   library: Library,
   last: NonNullable<ConsoleState['last']>,
   style: typeof PLAIN_STYLE,
-): string {
+): Promise<string> {
   const offset = last.shown;
   const answer =
     last.mode === 'ask'
-      ? library.answer(last.query, { offset })
-      : library.search(last.query, { offset, limit: SEARCH_PAGE });
+      ? await library.answer(last.query, { offset })
+      : await library.search(last.query, { offset, limit: SEARCH_PAGE });
   if (offset > 0 && answer.answered && answer.results.length === 0) {
     return `No more passages match “${last.query}”.`;
   }

@@ -9,7 +9,7 @@ import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { Emoji } from './constants.ts';
 import type { BotContext } from './context.ts';
 import { handleInsightsButton } from './insights-buttons.ts';
-import { queryPage } from './query.ts';
+import { loadingNotice, queryPage } from './query.ts';
 import { notice, type ReplyPayload, renderContext } from './render.ts';
 
 /**
@@ -37,8 +37,13 @@ export async function handleButton(
     await handleInsightsButton(interaction, action, context);
     return;
   }
+  const loading = loadingNotice(context);
+  if (loading) {
+    await interaction.reply({ ...loading, flags: MessageFlags.Ephemeral });
+    return;
+  }
   if (action.kind === 'context') {
-    const article = context.library.index.articles.find((a) => a.id === action.article);
+    const article = await context.library.article(action.article);
     const payload =
       (article && renderContext(article, action.paragraph)) ??
       notice(
@@ -47,7 +52,7 @@ export async function handleButton(
     await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
     return;
   }
-  const payload = queryPage(context, {
+  const payload = await queryPage(context, {
     mode: action.mode,
     query: action.query,
     article: action.article,

@@ -3,9 +3,8 @@
  * values: Discord does not force a submitted value to be one of the choices,
  * so every value is checked again when the command runs.
  */
-import { completeQuery, completeSource, findArticle } from '../answer/autocomplete.ts';
 import type { ArticleMeta } from '../corpus/types.ts';
-import type { SearchIndex } from '../search/build.ts';
+import type { Library } from '../library.ts';
 import { Limits } from './constants.ts';
 import { toChoices } from './render.ts';
 import { codePointLength, plainText, truncate } from './text.ts';
@@ -17,14 +16,14 @@ const PUBLISHER_IN_CHOICE = 30;
  * Choices for a question or query option while it is being typed.
  *
  * @example
- * await interaction.respond(questionChoices(library.index, interaction.options.getFocused()));
+ * await interaction.respond(await questionChoices(library, interaction.options.getFocused()));
  */
-export function questionChoices(
-  index: SearchIndex,
+export async function questionChoices(
+  library: Library,
   typed: string,
-): Array<{ name: string; value: string }> {
+): Promise<Array<{ name: string; value: string }>> {
   return toChoices(
-    completeQuery(index, typed, { limit: Limits.choices, maxLength: Limits.choiceValue }),
+    await library.completeQuery(typed, { limit: Limits.choices, maxLength: Limits.choiceValue }),
   );
 }
 
@@ -32,14 +31,14 @@ export function questionChoices(
  * Choices for the `source` option: matching articles, named by title, valued by id.
  *
  * @example
- * sourceChoices(index, 'sky') // => [{ name: 'Russia and Ukraine failed…', value: '000_54ae5372d3de91ff' }]
+ * await sourceChoices(library, 'sky') // => [{ name: 'Russia and Ukraine failed…', value: '000_54ae5372d3de91ff' }]
  */
-export function sourceChoices(
-  index: SearchIndex,
+export async function sourceChoices(
+  library: Library,
   typed: string,
-): Array<{ name: string; value: string }> {
+): Promise<Array<{ name: string; value: string }>> {
   return toChoices(
-    completeSource(index, typed, { limit: Limits.choices }).map((article) => ({
+    (await library.completeSource(typed, Limits.choices)).map((article) => ({
       name: sourceChoiceName(article),
       value: article.id,
     })),
@@ -51,12 +50,15 @@ export function sourceChoices(
  * the name of its choice (some clients submit the name).
  *
  * @example
- * resolveSource(index, '000_54ae5372d3de91ff')?.publisher // => 'Sky News'
+ * (await resolveSource(library, '000_54ae5372d3de91ff'))?.publisher // => 'Sky News'
  */
-export function resolveSource(index: SearchIndex, value: string): ArticleMeta | undefined {
+export async function resolveSource(
+  library: Library,
+  value: string,
+): Promise<ArticleMeta | undefined> {
   return (
-    findArticle(index, value) ??
-    index.articles.find((article) => sourceChoiceName(article) === value.trim())
+    (await library.findArticle(value)) ??
+    library.sources().find((article) => sourceChoiceName(article) === value.trim())
   );
 }
 

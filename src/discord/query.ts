@@ -1,8 +1,9 @@
 /**
  * Running a question or search for a Discord user: the checks before it
- * (valid text, rate limit) and the core call with the page size of its mode.
+ * (index loaded, valid text, rate limit), the core call with the page size of
+ * its mode, and a reply that reaches Discord in time however long the answer takes.
  */
-import { TimestampStyles, time } from 'discord.js';
+import { MessageFlags, type RepliableInteraction, TimestampStyles, time } from 'discord.js';
 import { type Answer, validateQuestion } from '../answer/answer.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Emoji, PageSize } from './constants.ts';
@@ -10,9 +11,32 @@ import type { BotContext } from './context.ts';
 import { notice, type QueryRequest, type ReplyPayload, renderAnswer } from './render.ts';
 import { escapeText } from './text.ts';
 
+/** After this long without an answer, the reply is deferred, well within Discord's 3 s. */
+const DEFER_AFTER_MS = 1500;
+
+/**
+ * A private notice while the articles are still loading (the bot connects
+ * before its index is ready), or null once they serve.
+ *
+ * @example
+ * const loading = loadingNotice(context);
+ * if (loading) return interaction.reply({ ...loading, flags: MessageFlags.Ephemeral });
+ */
+export function loadingNotice(context: BotContext): ReplyPayload | null {
+  const { state } = context.library;
+  if (state.state === 'ready') return null;
+  if (state.state === 'failed') {
+    return notice(`${Emoji.error} I could not load the articles; an operator has to fix that.`);
+  }
+  return notice(
+    `${Emoji.wait} I'm still loading the articles (started ${time(state.since, TimestampStyles.RelativeTime)}); please ask again in a moment.`,
+  );
+}
+
 /**
  * Why a query cannot run now, as a message for the asker, or null when it can.
- * The text is checked first so a typo does not use up the asker's quota.
+ * The index must be loaded; the text is checked before the rate limit so a
+ * typo does not use up the asker's quota.
  *
  * @example
  * const refusal = refuseQuery(context, question, interaction.user.id);
@@ -23,6 +47,8 @@ export function refuseQuery(
   query: string,
   userId: string,
 ): ReplyPayload | null {
+  const loading = loadingNotice(context);
+  if (loading) return loading;
   const invalid = validateQuestion(query);
   if (invalid)
     return notice(`${Emoji.warning} ${escapeText(invalid.reason ?? 'Please ask a question.')}`);
@@ -38,10 +64,10 @@ export function refuseQuery(
  * One page of results for a query, rendered.
  *
  * @example
- * await interaction.reply(queryPage(context, { mode: 'ask', query, article: null, offset: 0 }));
+ * await interaction.reply(await queryPage(context, { mode: 'ask', query, article: null, offset: 0 }));
  */
-export function queryPage(context: BotContext, asked: QueryRequest): ReplyPayload {
-  return runQuery(context, asked).page;
+export async function queryPage(context: BotContext, asked: QueryRequest): Promise<ReplyPayload> {
+  return (await runQuery(context, asked)).page;
 }
 
 /**
@@ -49,12 +75,12 @@ export function queryPage(context: BotContext, asked: QueryRequest): ReplyPayloa
  * record what was answered.
  *
  * @example
- * const { answer, page } = runQuery(context, { mode: 'ask', query, article: null, offset: 0 });
+ * const { answer, page } = await runQuery(context, { mode: 'ask', query, article: null, offset: 0 });
  */
-export function runQuery(
+export async function runQuery(
   context: BotContext,
   asked: QueryRequest,
-): { answer: Answer; page: ReplyPayload } {
+): Promise<{ answer: Answer; page: ReplyPayload }> {
   // Buttons carry the query on, so carry it without characters the core would drop anyway.
   const request = { ...asked, query: cleanInput(asked.query) };
   const options = {
@@ -64,10 +90,44 @@ export function runQuery(
   };
   const answer =
     request.mode === 'ask'
-      ? context.library.answer(request.query, options)
-      : context.library.search(request.query, options);
+      ? await context.library.answer(request.query, options)
+      : await context.library.search(request.query, options);
   if (answer.answered && answer.results.length === 0) {
     return { answer, page: notice(`${Emoji.miss} There are no more results for that.`) };
   }
   return { answer, page: renderAnswer(answer, request, context) };
+}
+
+/**
+ * Replies with a page that is still being computed: at once when it comes
+ * quickly, else after deferring the reply (Discord fails an interaction not
+ * answered within 3 s), then editing it. What `page` throws propagates, for the
+ * router's apology.
+ *
+ * @example
+ * await replyInTime(interaction, queryPage(context, request), { ephemeral: false });
+ */
+export async function replyInTime(
+  interaction: RepliableInteraction,
+  page: Promise<ReplyPayload>,
+  { ephemeral }: { ephemeral: boolean },
+): Promise<void> {
+  const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
+  // Awaited below; this only keeps a failure after a failed deferral from going unhandled.
+  page.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), DEFER_AFTER_MS);
+  });
+  try {
+    const first = await Promise.race([page, late]);
+    if (first !== 'late') {
+      await interaction.reply({ ...first, ...flags });
+      return;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  await interaction.deferReply(flags);
+  await interaction.editReply(await page);
 }

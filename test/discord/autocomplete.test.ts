@@ -65,11 +65,11 @@ describe('completeQuery', () => {
 });
 
 describe('sources', () => {
-  it('completes articles by title, publisher or id', () => {
+  it('completes articles by title, publisher or id', async () => {
     expect(completeSource(library.index, 'sky').map((a) => a.id)).toEqual([SEED]);
     expect(completeSource(library.index, 'CEASEFIRE').map((a) => a.id)).toEqual([SEED]);
     expect(completeSource(library.index, 'nothing like this')).toEqual([]);
-    expect(sourceChoices(library.index, '')).toEqual([
+    expect(await sourceChoices(library, '')).toEqual([
       {
         name: 'Russia and Ukraine failed to agree to a ceasefire in their first direct talks since 2022… (Sky News)',
         value: SEED,
@@ -77,21 +77,22 @@ describe('sources', () => {
     ]);
   });
 
-  it('resolves an id, an exact title in any case, or the choice name a client sent', () => {
+  it('resolves an id, an exact title in any case, or the choice name a client sent', async () => {
     const title = library.index.articles[0]?.title ?? '';
     expect(findArticle(library.index, SEED)?.id).toBe(SEED);
     expect(findArticle(library.index, ` ${title.toUpperCase()} `)?.id).toBe(SEED);
-    const [choice] = sourceChoices(library.index, 'sky');
-    expect(resolveSource(library.index, choice?.name ?? '')?.id).toBe(SEED);
-    expect(resolveSource(library.index, 'unknown')).toBeUndefined();
-    expect(resolveSource(library.index, '')).toBeUndefined();
+    const [choice] = await sourceChoices(library, 'sky');
+    expect((await resolveSource(library, choice?.name ?? ''))?.id).toBe(SEED);
+    expect(await resolveSource(library, 'unknown')).toBeUndefined();
+    expect(await resolveSource(library, '')).toBeUndefined();
   });
 });
 
 describe('questionChoices', () => {
-  it('keeps Discord’s choice limits for every hostile input', () => {
+  it('keeps Discord’s choice limits for every hostile input', async () => {
     for (const { name, text } of HOSTILE_INPUTS) {
-      expect(choiceProblems({ choices: questionChoices(library.index, text) }), name).toEqual([]);
+      const choices = await questionChoices(library, text);
+      expect(choiceProblems({ choices }), name).toEqual([]);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       ownerIds: [],
       snapshotPath: DEFAULT_SNAPSHOT_PATH,
       watchSeeds: false,
+      answerWorkers: availableParallelism(),
       sourceFetch: {
         timeoutMs: 10_000,
         maxBytes: 2_097_152,
@@ -69,6 +70,7 @@ describe('parseConfig', () => {
       OWNER_IDS: '123456789012345678, 223456789012345678',
       SNAPSHOT_PATH: 'off',
       WATCH_SEEDS: 'true',
+      ANSWER_WORKERS: '3',
       SOURCE_FETCH_TIMEOUT_MS: '2500',
       SOURCE_MAX_BYTES: '1048576',
       SOURCE_USER_AGENT: ' talkbot-test/1.0 (+https://bot.example/about) ',
@@ -93,6 +95,7 @@ describe('parseConfig', () => {
       ownerIds: ['123456789012345678', '223456789012345678'],
       snapshotPath: null,
       watchSeeds: true,
+      answerWorkers: 3,
       sourceFetch: {
         timeoutMs: 2500,
         maxBytes: 1_048_576,
@@ -174,6 +177,9 @@ describe('parseConfig', () => {
       allowedPorts: [80, 443],
       refreshBudgetMs: 120_000,
     });
+    expect(problemsOf({ ANSWER_WORKERS: '0' })).toEqual([
+      'ANSWER_WORKERS must be a whole number from 1 to 64, got "0".',
+    ]);
     expect(problemsOf({ SOURCE_FETCH_TIMEOUT_MS: '0' })).toEqual([
       'SOURCE_FETCH_TIMEOUT_MS must be a whole number from 100 to 300000, got "0".',
     ]);

@@ -66,6 +66,11 @@ function logLines(stderr: string): Json[] {
     .map((line) => JSON.parse(line) as Json);
 }
 
+/** The bot connects first and loads its articles meanwhile: it answers once both are logged. */
+function servesQuestions(lines: Json[]): boolean {
+  return ['ready', 'library open'].every((msg) => lines.some((l) => l.msg === msg));
+}
+
 async function waitUntil(check: () => boolean, what: string): Promise<void> {
   const started = Date.now();
   while (!check()) {
@@ -83,8 +88,8 @@ describe.concurrent('npm start', () => {
       SNAPSHOT_PATH: 'off',
     });
     await waitUntil(
-      () => logLines(bot.stderr()).some((l) => l.msg === 'ready'),
-      'the ready log line',
+      () => servesQuestions(logLines(bot.stderr())),
+      'the ready and library open log lines',
     );
     const ask = fake.sendSlashCommand({
       name: 'ask',
@@ -137,8 +142,8 @@ describe.concurrent('npm start', () => {
         SOURCE_FETCH_TIMEOUT_MS: '3000',
       });
       await waitUntil(
-        () => logLines(bot.stderr()).some((l) => l.msg === 'ready'),
-        'the ready log line',
+        () => servesQuestions(logLines(bot.stderr())),
+        'the ready and library open log lines',
       );
       const add = ownFake.sendSlashCommand({
         name: 'sources',

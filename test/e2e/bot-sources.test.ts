@@ -198,7 +198,9 @@ describe('/refresh with the sources list', () => {
     expect(text).toContain(
       `Failed (could not fetch, and there is no earlier copy):\n• ${base}/missing: ${base}/missing answered HTTP 404 Not Found`,
     );
-    expect(harness.library.answer(QUESTION).results[0]?.source.publisher).toBe('The Harbor Ledger');
+    expect((await harness.library.answer(QUESTION)).results[0]?.source.publisher).toBe(
+      'The Harbor Ledger',
+    );
   });
 
   it('lists the URLs fetched', async () => {

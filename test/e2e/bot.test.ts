@@ -145,7 +145,7 @@ describe('/ask', () => {
   it('offers did-you-mean buttons that run the suggestion for the clicker', async () => {
     const { fake, library } = harness;
     // Which suggestions the core makes is tuned elsewhere; this pins one to test the buttons.
-    const spy = vi.spyOn(library, 'answer').mockReturnValueOnce({
+    const spy = vi.spyOn(library, 'answer').mockResolvedValueOnce({
       question: 'Who led Ukrane’s delegation?',
       answered: false,
       reason: 'No article mentions Ukrane.',
@@ -191,7 +191,7 @@ describe('buttons', () => {
   it('pages with More results, sent only to the clicker', async () => {
     const { fake } = harness;
     // Ranking is tuned elsewhere; the test needs only that "Russia" matches over ten passages.
-    const total = harness.library.search('Russia').total;
+    const total = (await harness.library.search('Russia')).total;
     expect(total).toBeGreaterThan(10);
     const first = await replyOf(fake, slash('search', { query: 'Russia' }));
     expect(footerOf(first.message)).toBe(`Results 1–5 of ${total}`);

@@ -171,10 +171,10 @@ describe('as a process', () => {
     const fake = await FakeDiscord.start();
     try {
       const bot = startMain({ DISCORD_TOKEN: fake.token, DISCORD_REST_API: fake.restBase });
-      await fake.waitFor(() => bot.lines().some((line) => line.msg === 'ready'), {
-        timeoutMs: 15_000,
-        description: 'the ready line',
-      });
+      await fake.waitFor(
+        () => ['ready', 'library open'].every((msg) => bot.lines().some((l) => l.msg === msg)),
+        { timeoutMs: 15_000, description: 'the ready and library open lines' },
+      );
       const handles = await provokeEveryFault(fake);
       bot.child.kill('SIGTERM');
       expect((await bot.exited).code).toBe(0);

@@ -100,10 +100,13 @@ describe('npm run start:sharded', () => {
       SNAPSHOT_PATH: join(workDir, 'cache', 'index.snapshot'),
       REFRESH_COOLDOWN_SECONDS: '0',
     });
-    await fake.waitFor(() => logLines(bot.stderr()).some((l) => l.msg === 'all shards ready'), {
-      timeoutMs: WAIT_MS,
-      description: 'all shards ready',
-    });
+    // The shards connect first and load the snapshot meanwhile: wait for both.
+    await fake.waitFor(
+      () =>
+        logLines(bot.stderr()).some((l) => l.msg === 'all shards ready') &&
+        audits(bot.stderr(), 'open').length === 3,
+      { timeoutMs: WAIT_MS, description: 'all shards ready, with their articles' },
+    );
 
     // Discord's recommendation, one identify per shard; the manager built the index, the shards loaded it.
     expect(fake.identifies.map((i) => i.shard).sort()).toEqual([

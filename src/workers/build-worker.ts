@@ -1,0 +1,87 @@
+/**
+ * The build worker: reads the corpus, loads the snapshot or builds the index,
+ * saves it, and returns what the library keeps, so none of that work runs on
+ * the thread that talks to Discord. Its index is written to `task.file`, from
+ * which the answer workers load their copies; the shared snapshot (for the next
+ * start and the other shards) is a copy of it.
+ */
+import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { loadCorpus } from '../corpus/load.ts';
+import { loadSnapshot, saveSnapshot } from '../search/snapshot.ts';
+import { type EngineOutcome, summarize } from './engine.ts';
+import type { PrepareRequest } from './prepare.ts';
+import { prepareIndex } from './prepare.ts';
+
+/** One job for the build worker. */
+export interface BuildTask {
+  request: PrepareRequest;
+  /** The edition serving now: its file (for last good versions) and digest (for what changed); null at the start. */
+  serving: { path: string; hash: string; digest: string } | null;
+  /** Where to write the index for the answer workers. */
+  file: string;
+  /** The edition number the library will give it. */
+  generation: number;
+  /**
+   * Tests only: a build waits here after reading the corpus, with slot 1 set
+   * to 1, until slot 0 is not 0 (see `Atomics.wait`).
+   */
+  gate: Int32Array | null;
+}
+
+/**
+ * Runs one {@link BuildTask}.
+ *
+ * @example
+ * const outcome = await pool.run(task); // in the library's thread
+ */
+export default async function build(task: BuildTask): Promise<EngineOutcome> {
+  const { gate, serving } = task;
+  const prepared = await prepareIndex(task.request, {
+    loadCorpus,
+    lastGood: async (ids) => {
+      const index = serving ? await loadSnapshot(serving.path, serving.hash) : null;
+      return index?.articles.filter((article) => ids.includes(article.id)) ?? [];
+    },
+    ...(gate ? { beforeIndexing: () => holdAt(gate) } : {}),
+  });
+  if (prepared.status !== 'ready') return prepared;
+  if (prepared.hash === null) throw new Error('The build worker needs the corpus hash.');
+  const { snapshotPath } = task.request;
+  let snapshot = { saved: false, saveError: null as string | null };
+  if (prepared.from === 'built') {
+    await saveSnapshot(task.file, prepared.index, prepared.hash);
+    if (snapshotPath) snapshot = await publish(task.file, snapshotPath);
+  } else if (snapshotPath) {
+    await copyFile(snapshotPath, task.file);
+  }
+  const handle = { generation: task.generation, hash: prepared.hash, path: task.file };
+  return {
+    status: 'ready',
+    edition: summarize(prepared, handle, serving?.digest ?? null, snapshot),
+  };
+}
+
+/** Copies the worker's file over the shared snapshot atomically, as {@link saveSnapshot} writes. */
+async function publish(
+  file: string,
+  snapshotPath: string,
+): Promise<{ saved: boolean; saveError: string | null }> {
+  const temporary = join(dirname(snapshotPath), `.${basename(snapshotPath)}.${process.pid}.copy`);
+  try {
+    await mkdir(dirname(snapshotPath), { recursive: true });
+    await copyFile(file, temporary);
+    await rename(temporary, snapshotPath);
+    return { saved: true, saveError: null };
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    return { saved: false, saveError: (error as Error).message };
+  }
+}
+
+/** Tests' pause: says it is here (slot 1), then blocks this worker until released (slot 0). */
+function holdAt(gate: Int32Array): void {
+  Atomics.store(gate, 1, 1);
+  Atomics.notify(gate, 1);
+  Atomics.wait(gate, 0, 0);
+}

@@ -1,0 +1,68 @@
+/**
+ * The one way talkbot starts worker threads: a piscina pool over one of the
+ * task modules in this folder. Workers run TypeScript: under `tsx` (`npm
+ * start`, `npm run bench`) they inherit its loader from the process's
+ * `execArgv`; elsewhere (vitest) the loader is added.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+
+/** Options for {@link createPool}. */
+export interface PoolOptions {
+  /** The task module, as a URL beside this file (`new URL('./answer-worker.ts', import.meta.url)`). */
+  module: URL;
+  /** Most threads. */
+  maxThreads: number;
+  /** Threads kept running while idle. Default 0. */
+  minThreads?: number;
+  /** Heap limits of each thread; a thread over them ends, and its task fails. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number };
+}
+
+/**
+ * A pool of worker threads running `options.module`'s default export.
+ *
+ * @example
+ * const pool = createPool<AnswerTask, unknown>({ module: new URL('./answer-worker.ts', import.meta.url), maxThreads: 2 });
+ * await pool.run(task);
+ */
+export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Result> {
+  return new Piscina<Task, Result>({
+    filename: options.module.href,
+    maxThreads: options.maxThreads,
+    minThreads: options.minThreads ?? 0,
+    // Idle threads are kept: starting one costs the TypeScript loader and a copy of the index.
+    idleTimeout: Number.POSITIVE_INFINITY,
+    execArgv: workerExecArgv(process.execArgv),
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+  });
+}
+
+/**
+ * Registers tsx's loader in a worker. A flag rather than a module of our own:
+ * the worker's first module is TypeScript, and tsx's `--import tsx` entry does
+ * not register itself in a worker thread, where its API does.
+ */
+const REGISTER_TSX = `data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve('tsx/esm/api'))};register();`;
+
+/**
+ * The Node flags a worker needs: the process's own, plus tsx's loader when the
+ * process was not started with it (vitest transforms TypeScript itself).
+ *
+ * @example
+ * workerExecArgv(['--conditions', 'node']) // => ['--conditions', 'node', '--import', 'data:text/javascript,import{register}…']
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const hasTsx = execArgv.some((flag) => /[/\\]tsx[/\\]/.test(flag));
+  return hasTsx ? [...execArgv] : [...execArgv, '--import', REGISTER_TSX];
+}
+
+/**
+ * The default size of the answer pool: one thread per core.
+ *
+ * @example
+ * defaultAnswerWorkers() // => 2 on a two-core machine
+ */
+export function defaultAnswerWorkers(): number {
+  return availableParallelism();
+}

@@ -1,0 +1,129 @@
+/**
+ * Index work in worker threads, for the bot: one build worker readies each
+ * edition (corpus, snapshot, index) and writes it to a file of its own; a pool
+ * of answer workers each load a copy and answer from it. The thread that talks
+ * to Discord only sends tasks and receives plain results.
+ */
+import { mkdtempSync } from 'node:fs';
+import { rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import type { AnswerTask } from './answer-worker.ts';
+import type { BuildTask } from './build-worker.ts';
+import {
+  BuilderStoppedError,
+  type EditionHandle,
+  type EngineOutcome,
+  type IndexEngine,
+  type ServingEdition,
+} from './engine.ts';
+import { createPool } from './pool.ts';
+import type { PrepareRequest } from './prepare.ts';
+import type { IndexQuery, QueryResult } from './queries.ts';
+
+/** Options for {@link WorkerEngine}. */
+export interface WorkerEngineOptions {
+  /** Answer worker threads (config `ANSWER_WORKERS`). */
+  answerWorkers: number;
+  /** Tests only: pauses in the workers (see {@link BuildTask.gate} and {@link AnswerTask.gate}). */
+  gates?: { build?: Int32Array; answer?: Int32Array };
+}
+
+/**
+ * Index work in worker threads.
+ *
+ * @example
+ * const library = Library.start({ seedsDir: 'seeds', engine: new WorkerEngine({ answerWorkers: 2 }) });
+ */
+export class WorkerEngine implements IndexEngine {
+  readonly #build: Piscina<BuildTask, EngineOutcome>;
+  readonly #answer: Piscina<AnswerTask, unknown>;
+  /** Where the editions' files are written; removed on {@link close}. */
+  readonly #dir = mkdtempSync(join(tmpdir(), 'talkbot-index-'));
+  readonly #gates: NonNullable<WorkerEngineOptions['gates']>;
+  /** Files of editions readied and not yet let go, by generation. */
+  readonly #files = new Map<number, string>();
+  #generation = 0;
+
+  constructor(options: WorkerEngineOptions) {
+    this.#gates = options.gates ?? {};
+    this.#build = createPool({
+      module: new URL('./build-worker.ts', import.meta.url),
+      maxThreads: 1,
+    });
+    this.#answer = createPool({
+      module: new URL('./answer-worker.ts', import.meta.url),
+      maxThreads: options.answerWorkers,
+      minThreads: options.answerWorkers,
+    });
+  }
+
+  async prepare(
+    request: Omit<PrepareRequest, 'alwaysHash'>,
+    serving: ServingEdition | null,
+  ): Promise<EngineOutcome> {
+    this.#generation += 1;
+    const generation = this.#generation;
+    const file = join(this.#dir, `edition-${generation}.snapshot`);
+    let outcome: EngineOutcome;
+    try {
+      outcome = await this.#build.run({
+        request: { ...request, alwaysHash: true },
+        serving:
+          serving?.handle.path && serving.handle.hash !== null
+            ? { path: serving.handle.path, hash: serving.handle.hash, digest: serving.digest }
+            : null,
+        file,
+        generation,
+        gate: this.#gates.build ?? null,
+      });
+    } catch (error) {
+      await unlink(file).catch(() => {});
+      throw new BuilderStoppedError(`the index builder stopped (${(error as Error).message})`);
+    }
+    if (outcome.status === 'ready') this.#files.set(generation, file);
+    return outcome;
+  }
+
+  query<Q extends IndexQuery>(handle: EditionHandle, query: Q): Promise<QueryResult<Q>> {
+    return this.#ask(handle, query, this.#gates.answer ?? null);
+  }
+
+  async #ask<Q extends IndexQuery>(
+    handle: EditionHandle,
+    query: Q,
+    gate: Int32Array | null,
+  ): Promise<QueryResult<Q>> {
+    if (!handle.path || handle.hash === null) {
+      throw new Error('This edition is not held by the answer workers.');
+    }
+    const edition = { generation: handle.generation, path: handle.path, hash: handle.hash };
+    return (await this.#answer.run({ edition, query, gate })) as QueryResult<Q>;
+  }
+
+  serving(handle: EditionHandle): void {
+    // The edition before stays: a worker started meanwhile may still be asked about it.
+    for (const [generation, file] of this.#files) {
+      if (generation >= handle.generation - 1) continue;
+      this.#files.delete(generation);
+      void unlink(file).catch(() => {});
+    }
+    // Each answer worker loads the new edition on its first query; start that now.
+    for (let i = 0; i < this.#answer.maxThreads; i++) {
+      const warmUp = { kind: 'answer', question: 'warm up', options: {} } as const;
+      void this.#ask(handle, warmUp, null).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#build.destroy(), this.#answer.destroy()]);
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+
+  /** Tests only: the threads now running, to end one as a crash would. */
+  get threads(): { build: Worker[]; answer: Worker[] } {
+    return { build: this.#build.threads, answer: this.#answer.threads };
+  }
+}

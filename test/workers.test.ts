@@ -1,0 +1,173 @@
+/**
+ * The library on worker threads: the index is built, saved and loaded in the
+ * build worker, answers come from the answer pool, a refresh swaps only when
+ * the new index is ready, and a worker that dies costs one reply, never the
+ * serving index.
+ */
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Library, type LibraryEvent } from '../src/library.ts';
+import { workerExecArgv } from '../src/workers/pool.ts';
+import { WorkerEngine } from '../src/workers/worker-engine.ts';
+import { gate, hold, reached, release } from './worker-gates.ts';
+
+const SEED = '000_54ae5372d3de91ff';
+const LIGHTHOUSE =
+  'A team of twelve volunteers has finished restoring the Fresnel lens of the Carrow Point lighthouse, a job that took more than three years.\n' +
+  'The lens, made in Paris in 1871, had been damaged when a storm broke the lantern room windows in 2018.\n';
+const LIGHTHOUSE_QUESTION = 'Who restored the Fresnel lens of the lighthouse?';
+const DELEGATION_QUESTION = 'Who led Ukraine’s delegation?';
+
+let seeds: string;
+const opened: Library[] = [];
+
+beforeEach(async () => {
+  seeds = await mkdtemp(join(tmpdir(), 'talkbot-workers-'));
+  for (const extension of ['.txt', '.json']) {
+    await copyFile(join('seeds', `${SEED}${extension}`), join(seeds, `${SEED}${extension}`));
+  }
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((library) => library.close()));
+  await rm(seeds, { recursive: true, force: true });
+});
+
+function startLibrary(options: { gates?: { build?: Int32Array; answer?: Int32Array } } = {}) {
+  const events: LibraryEvent[] = [];
+  const engine = new WorkerEngine({ answerWorkers: 1, ...options });
+  const library = Library.start({
+    seedsDir: seeds,
+    refreshCooldownMs: 0,
+    engine,
+    log: (event) => events.push(event),
+  });
+  opened.push(library);
+  return { library, engine, events };
+}
+
+const answersLighthouse = async (library: Library) =>
+  (await library.answer(LIGHTHOUSE_QUESTION)).results.some(
+    (r) => r.source.article === 'lighthouse',
+  );
+
+describe('workerExecArgv', () => {
+  it('adds tsx’s loader only when the process runs without it', () => {
+    const added = workerExecArgv(['--conditions', 'node']);
+    expect(added.slice(0, 3)).toEqual(['--conditions', 'node', '--import']);
+    expect(added[3]).toMatch(
+      /^data:text\/javascript,import\{register\}from"file:.*tsx.*";register\(\);$/,
+    );
+    const underTsx = ['--import', 'file:///app/node_modules/tsx/dist/loader.mjs'];
+    expect(workerExecArgv(underTsx)).toEqual(underTsx);
+  });
+});
+
+describe('Library on worker threads', () => {
+  it('starts loading at once, then answers, searches and completes from the workers', async () => {
+    const { library, events } = startLibrary();
+    expect(library.state.state).toBe('loading');
+    expect(library.sources()).toEqual([]);
+    await library.ready;
+    expect(library.state.state).toBe('ready');
+    expect(() => library.index).toThrow(/worker threads/);
+    const answer = await library.answer(DELEGATION_QUESTION);
+    expect(answer.results[0]?.source).toMatchObject({ article: SEED, paragraph: 22 });
+    expect((await library.search('prisoners')).answered).toBe(true);
+    expect(await library.completeQuery('Who led Ukr')).toContain('Who led Ukraine');
+    expect((await library.article(SEED))?.paragraphs.length).toBeGreaterThan(20);
+    expect(await library.article('nope')).toBeUndefined();
+    expect(library.sources().map((s) => s.id)).toEqual([SEED]);
+    expect(events.find((e) => e.event === 'open')).toMatchObject({ index: 'built' });
+  });
+
+  it('serves the old index while a refresh builds, and the new one once it is swapped in', async () => {
+    const build = gate();
+    const { library } = startLibrary({ gates: { build } });
+    await library.ready;
+    await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
+    hold(build);
+    const refreshing = library.refresh();
+    await reached(build);
+    expect(await answersLighthouse(library)).toBe(false);
+    expect(library.sources().map((s) => s.id)).toEqual([SEED]);
+    release(build);
+    const report = await refreshing;
+    expect(report.status).toBe('done');
+    expect(report.articles.added).toEqual(['lighthouse']);
+    expect(await answersLighthouse(library)).toBe(true);
+    expect(library.sources().map((s) => s.id)).toEqual([SEED, 'lighthouse']);
+  });
+
+  it('keeps serving and says so when the build worker dies during a refresh', async () => {
+    const build = gate();
+    const { library, engine } = startLibrary({ gates: { build } });
+    await library.ready;
+    await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
+    hold(build);
+    const refreshing = library.refresh();
+    await reached(build);
+    await Promise.all(engine.threads.build.map((worker) => worker.terminate()));
+    const report = await refreshing;
+    expect(report.status).toBe('failed');
+    expect(report.message).toMatch(
+      /^Nothing changed: the index builder stopped .*The previous content is still being served\.$/,
+    );
+    expect((await library.answer(DELEGATION_QUESTION)).answered).toBe(true);
+    expect(await answersLighthouse(library)).toBe(false);
+    // A new build worker takes the next refresh.
+    release(build);
+    expect((await library.refresh()).status).toBe('done');
+    expect(await answersLighthouse(library)).toBe(true);
+  });
+
+  it('fails only the question an answer worker held when it died, and replaces the worker', async () => {
+    const answer = gate();
+    const { library, engine } = startLibrary({ gates: { answer } });
+    await library.ready;
+    expect((await library.answer(DELEGATION_QUESTION)).answered).toBe(true);
+    hold(answer);
+    const asked = library.answer(DELEGATION_QUESTION);
+    await reached(answer);
+    await Promise.all(engine.threads.answer.map((worker) => worker.terminate()));
+    await expect(asked).rejects.toThrow();
+    release(answer);
+    expect((await library.answer(DELEGATION_QUESTION)).answered).toBe(true);
+  });
+
+  it('saves the snapshot another library then loads without building', async () => {
+    const snapshotPath = join(seeds, '.cache', 'index.snapshot');
+    const first = Library.start({
+      seedsDir: seeds,
+      snapshotPath,
+      refreshCooldownMs: 0,
+      engine: new WorkerEngine({ answerWorkers: 1 }),
+    });
+    opened.push(first);
+    await first.ready;
+    const events: LibraryEvent[] = [];
+    const second = Library.start({
+      seedsDir: seeds,
+      snapshotPath,
+      engine: new WorkerEngine({ answerWorkers: 1 }),
+      log: (event) => events.push(event),
+    });
+    opened.push(second);
+    await second.ready;
+    expect(events.find((e) => e.event === 'open')).toMatchObject({ index: 'snapshot' });
+    await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
+    expect((await first.refresh()).status).toBe('done');
+    expect(await second.reloadSnapshot()).toBe(true);
+    expect(await answersLighthouse(second)).toBe(true);
+    expect(events.map((e) => e.event)).toEqual(['open', 'snapshot-reload']);
+  });
+
+  it('refuses to start on a folder with no article, and says why', async () => {
+    await rm(join(seeds, `${SEED}.txt`));
+    const { library } = startLibrary();
+    await expect(library.ready).rejects.toThrow(/No article could be loaded/);
+    expect(library.state).toMatchObject({ state: 'failed' });
+  });
+});
