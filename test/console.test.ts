@@ -37,7 +37,7 @@ function numbers(text: string): number[] {
 describe('console /more', () => {
   it('shows the next passages of the last question, numbered on, until none is left', async () => {
     const state = newConsoleState();
-    const total = library.answer(QUESTION).total;
+    const total = (await library.answer(QUESTION)).total;
     expect(total).toBeGreaterThan(3);
     const first = await runConsoleCommand(library, QUESTION, PLAIN_STYLE, undefined, state);
     expect(numbers(first)).toEqual([1, 2, 3]);
@@ -74,8 +74,9 @@ describe('console wording', () => {
     expect(await runConsoleCommand(library, '/ask   ')).toMatch(/^Type a question after \/ask/);
   });
 
-  it('counts in the singular for one', () => {
-    const answer = library.answer(QUESTION, { limit: library.answer(QUESTION).total - 1 });
+  it('counts in the singular for one', async () => {
+    const { total } = await library.answer(QUESTION);
+    const answer = await library.answer(QUESTION, { limit: total - 1 });
     expect(renderAnswer(answer, PLAIN_STYLE)).toMatch(/\(1 more passage matches\)$/);
     const [source] = library.sources();
     expect(source).toBeDefined();
