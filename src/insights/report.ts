@@ -85,17 +85,29 @@ export function groupRefused(
 
 /**
  * Folds each group into the largest smaller group whose terms it holds all
- * of, so a question with more words joins the question it elaborates.
+ * of, so a question with more words joins the question it elaborates. Each
+ * group that may take others in is filed under its rarest term, which any
+ * group holding all its terms holds too, so a report of thousands of
+ * refusals compares each group with a few others, not with all.
  */
 function mergeContained(groups: Group[]): Group[] {
+  const frequency = new Map<string, number>();
+  for (const group of groups) {
+    for (const term of group.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  }
+  const rarity = (term: string) => frequency.get(term) ?? 0;
   const bySize = [...groups].sort((a, b) => a.terms.size - b.terms.size || b.count - a.count);
   const roots: Group[] = [];
+  const rootsByRarestTerm = new Map<string, Group[]>();
   for (const group of bySize) {
-    const into = roots
-      .filter((root) => root.terms.size >= MIN_SHARED_TERMS && contains(group.terms, root.terms))
-      .sort((a, b) => b.terms.size - a.terms.size)[0];
+    const into = largestContained(group, rootsByRarestTerm);
     if (!into) {
       roots.push(group);
+      if (group.terms.size < MIN_SHARED_TERMS) continue;
+      const rarest = [...group.terms].sort((a, b) => rarity(a) - rarity(b))[0] ?? '';
+      const filed = rootsByRarestTerm.get(rarest);
+      if (filed) filed.push(group);
+      else rootsByRarestTerm.set(rarest, [group]);
       continue;
     }
     into.count += group.count;
@@ -106,6 +118,21 @@ function mergeContained(groups: Group[]): Group[] {
     if (group.latest.askedAt > into.latest.askedAt) into.latest = group.latest;
   }
   return roots;
+}
+
+/** The group with the most terms, all of which `group` holds, among those filed under its terms. */
+function largestContained(
+  group: Group,
+  rootsByRarestTerm: ReadonlyMap<string, Group[]>,
+): Group | undefined {
+  let largest: Group | undefined;
+  for (const term of group.terms) {
+    for (const root of rootsByRarestTerm.get(term) ?? []) {
+      const larger = !largest || root.terms.size > largest.terms.size;
+      if (larger && contains(group.terms, root.terms)) largest = root;
+    }
+  }
+  return largest;
 }
 
 function contains(whole: ReadonlySet<string>, part: ReadonlySet<string>): boolean {

@@ -52,13 +52,8 @@ export const MIGRATIONS: ReadonlyArray<string> = [
 /** SQLite error codes that mean the file is not a database, or a damaged one. */
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
-/**
- * Whether an error from better-sqlite3 means the file is damaged.
- *
- * @example
- * isCorruption(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' })) // => true
- */
-export function isCorruption(error: unknown): boolean {
+/** Whether an error from better-sqlite3 means the file is damaged. */
+function isCorruption(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && [...CORRUPT_CODES].some((c) => code.startsWith(c));
 }
