@@ -6,10 +6,13 @@
  * memory is reported instead of ending the run.
  *
  *   npm run bench                        # seed, 1k, 10k, 100k, 1m
- *   npm run bench -- --quick             # seed, 1k, 10k (under a minute)
+ *   npm run bench -- --quick             # seed, 1k, 10k
  *   npm run bench -- --sizes 10k,100k    # pick sizes (seed, 1k, 10k, 100k, 1m)
  *   npm run bench -- --json bench.json   # also write the figures as JSON
+ *   npm run bench -- --check             # exit 1 when a target is missed or a size fails
  *
+ * Exit codes: 0 measured (and with --check, every target met), 1 a target
+ * missed or a size not measured (with --check), 2 a wrong argument.
  * Needs `node --expose-gc` (the npm script passes it) to measure the heap.
  */
 import { fork } from 'node:child_process';
@@ -20,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { benchCorpus, countPassages } from './lib/bench-corpus.ts';
 import { measureSize, type SizeFigures } from './lib/bench-measure.ts';
-import { formatReport, type SizeFailure } from './lib/bench-report.ts';
+import { checkTargets, formatReport, type SizeFailure } from './lib/bench-report.ts';
 import { loadSotuArticles } from './lib/sotu.ts';
 
 /** Corpus sizes in passages; `seed` is the seeds folder alone, which every size includes. */
@@ -33,14 +36,28 @@ const SIZES: Readonly<Record<string, number | 'seed'>> = {
 };
 const QUICK_SIZES = ['seed', '1k', '10k'];
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    child: { type: 'string' },
-  },
-});
+const USAGE =
+  'Usage: npm run bench -- [--quick | --sizes seed,1k,10k,100k,1m] [--json file] [--check]\n';
+
+let values: ReturnType<typeof readArguments>;
+try {
+  values = readArguments();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function readArguments() {
+  return parseArgs({
+    options: {
+      sizes: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      child: { type: 'string' },
+    },
+  }).values;
+}
 
 if (values.child) {
   await runChild(values.child);
@@ -76,6 +93,23 @@ async function runAll(): Promise<void> {
   if (values.json) {
     await writeFile(values.json, `${JSON.stringify({ header, results }, null, 2)}\n`);
   }
+  if (values.check) process.exitCode = checkVerdict(results);
+}
+
+/**
+ * For `--check`: 1, naming each, when a target is missed or a size could not
+ * be measured; else 0.
+ */
+function checkVerdict(results: ReadonlyArray<SizeFigures | SizeFailure>): number {
+  const missed = checkTargets(results).filter((check) => !check.met);
+  const failed = results.filter((result) => 'error' in result);
+  for (const check of missed) {
+    process.stderr.write(
+      `Target missed: ${check.size} ${check.name} is ${check.value}, the target ${check.limit}.\n`,
+    );
+  }
+  for (const result of failed) process.stderr.write(`Not measured: ${result.size}.\n`);
+  return missed.length + failed.length > 0 ? 1 : 0;
 }
 
 /** Measures one size in a child process with this process's node flags. */

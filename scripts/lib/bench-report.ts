@@ -57,6 +57,34 @@ const TARGETS: Target[] = [
   },
 ];
 
+/** A target checked against the figures of its size. */
+export interface TargetCheck {
+  size: string;
+  name: string;
+  limit: string;
+  value: string;
+  met: boolean;
+}
+
+/**
+ * The targets that apply to the sizes measured, each with its figure and
+ * whether it is met; a target whose size was not measured is left out.
+ *
+ * @example
+ * checkTargets(results).filter((check) => !check.met) // the targets missed
+ */
+export function checkTargets(results: ReadonlyArray<SizeFigures | SizeFailure>): TargetCheck[] {
+  return TARGETS.flatMap((target) => {
+    const figures = results.find(
+      (r): r is SizeFigures => r.size === target.size && !('error' in r),
+    );
+    const outcome = figures ? target.check(figures) : null;
+    return outcome
+      ? [{ size: target.size, name: target.name, limit: target.limit, ...outcome }]
+      : [];
+  });
+}
+
 /**
  * The benchmark as Markdown: one table per size comparing raw MiniSearch with
  * the bot, then the targets and whether each is met.
@@ -77,17 +105,10 @@ export function formatReport(
     }
     lines.push(...sizeTable(result), '');
   }
-  const checks = TARGETS.flatMap((target) => {
-    const figures = results.find(
-      (r): r is SizeFigures => r.size === target.size && !('error' in r),
-    );
-    const outcome = figures ? target.check(figures) : null;
-    return outcome
-      ? [
-          `| ${target.size} | ${target.name} | ${target.limit} | ${outcome.value} | ${outcome.met ? 'met' : '**missed**'} |`,
-        ]
-      : [];
-  });
+  const checks = checkTargets(results).map(
+    (check) =>
+      `| ${check.size} | ${check.name} | ${check.limit} | ${check.value} | ${check.met ? 'met' : '**missed**'} |`,
+  );
   if (checks.length > 0) {
     lines.push(
       '## Targets',
