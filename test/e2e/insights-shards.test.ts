@@ -25,7 +25,7 @@ function runShard(path: string, shard: number): Promise<{ code: number | null; s
   return new Promise((resolve) => {
     const child = spawn(
       join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'test/insights/shard-writer.ts'), path, String(ANSWERS), String(shard)],
+      [join(ROOT, 'test/e2e/insights-shard-writer.ts'), path, String(ANSWERS), String(shard)],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

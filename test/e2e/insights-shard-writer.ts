@@ -1,5 +1,5 @@
 /**
- * One "shard" for `shards.test.ts`: opens the insights file given as the first
+ * One "shard" for `insights-shards.test.ts`: opens the insights file given as the first
  * argument, records the number of answers given as the second, writing every
  * ten, and prints its warnings (there should be none) to stderr.
  */
