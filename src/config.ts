@@ -68,6 +68,8 @@ export interface SourceFetchConfig {
   allowedPorts: number[];
   /** Time a refresh may spend fetching the whole sources list. Default 120 000 ms. */
   refreshBudgetMs: number;
+  /** Time a fetched page may take to read, in a worker ended at the limit. Default 5000 ms. */
+  extractTimeoutMs: number;
 }
 
 /** Every problem found in the environment, each naming its variable. */
@@ -216,6 +218,7 @@ export function parseConfig(env: Env): Config {
       allowLoopback: flag('ALLOW_LOOPBACK_SOURCES', false),
       allowedPorts: allowedPorts ?? [...DEFAULT_ALLOWED_PORTS],
       refreshBudgetMs: integer('SOURCE_REFRESH_BUDGET_MS', 120_000, 1000, 840_000),
+      extractTimeoutMs: integer('SOURCE_EXTRACT_TIMEOUT_MS', 5000, 100, 60_000),
     },
     insightsPath: offOr(read('INSIGHTS_DB'), DEFAULT_INSIGHTS_PATH),
     insightsRetentionDays: integer('INSIGHTS_RETENTION_DAYS', 30, 1, 3650),

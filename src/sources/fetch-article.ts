@@ -24,6 +24,7 @@ import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { extractInWorker } from '../workers/extract.ts';
 import { withoutCredentials } from './credentials.ts';
 import {
   type AddressPolicy,
@@ -47,6 +48,11 @@ export interface FetchArticleOptions {
   allowedPorts?: readonly number[];
   /** Stops the fetch early, e.g. when a refresh's time budget runs out (error code `cancelled`). */
   signal?: AbortSignal;
+  /**
+   * Time a page may take to parse and extract, in a worker thread that is ended
+   * at the limit (error code `too-slow`). Default 5000 ms.
+   */
+  extractTimeoutMs?: number;
   /** Resolves a host name to IP addresses. Default: the system resolver (`dns.lookup`, all addresses). */
   lookup?: (hostname: string) => Promise<string[]>;
 }
@@ -71,6 +77,8 @@ export type FetchArticleErrorCode =
   | 'http-status'
   | 'not-html'
   | 'not-an-article'
+  | 'too-slow'
+  | 'too-complex'
   | 'too-many-redirects'
   | 'cancelled'
   | 'network';
@@ -92,6 +100,13 @@ const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+/**
+ * Readability's own bound on the elements it scores (a long article page has a
+ * few thousand), and the deepest nesting read: deeply nested markup is what
+ * makes extraction take superlinear time, and no article needs it.
+ */
+const MAX_ELEMENTS = 20_000;
+const MAX_DEPTH = 150;
 /** Below this much paragraph text, or two paragraphs, a page is not an article. */
 const MIN_ARTICLE_CHARS = 300;
 const MIN_ARTICLE_PARAGRAPHS = 2;
@@ -150,7 +165,9 @@ export async function fetchArticle(
   const progress = { url: String(url) };
   try {
     const page = await download(url, settings, signal, progress);
-    return { url: page.url, ...extractArticle(page.html, page.url) };
+    const timeLimitMs = options.extractTimeoutMs;
+    const article = await extractInWorker(page.html, page.url, timeLimitMs ? { timeLimitMs } : {});
+    return { url: page.url, ...article };
   } catch (error) {
     if (options.signal?.aborted) {
       throw new FetchArticleError('cancelled', `fetching ${progress.url} was stopped`, {
@@ -174,6 +191,19 @@ export async function fetchArticle(
  */
 export function extractArticle(html: string, url: string): Omit<FetchedArticle, 'url'> {
   const { document } = parseHTML(html);
+  const shape = markupShape(document.documentElement);
+  if (shape.depth > MAX_DEPTH) {
+    throw new FetchArticleError(
+      'too-complex',
+      `${url} nests its markup more than ${MAX_DEPTH} levels deep, which no article needs; it is not read`,
+    );
+  }
+  if (shape.elements > MAX_ELEMENTS) {
+    throw new FetchArticleError(
+      'too-complex',
+      `${url} has more than ${MAX_ELEMENTS} elements, more than an article page; it is not read`,
+    );
+  }
   const siteName = metaContent(document, ['og:site_name']);
   const pageTitle = collapse(document.querySelector('title')?.textContent ?? '');
   const heading = collapse(document.querySelector('h1')?.textContent ?? '');
@@ -191,7 +221,9 @@ export function extractArticle(html: string, url: string): Omit<FetchedArticle, 
     timeDatetime(document),
   ]);
 
-  const parsed = new Readability(document).parse();
+  // Readability counts with getElementsByTagName('*'), which linkedom answers with
+  // nothing, so its own bound never trips here: `markupShape` enforces it above.
+  const parsed = new Readability(document, { maxElemsToParse: MAX_ELEMENTS }).parse();
   const paragraphs = parsed?.content ? paragraphsOf(parsed.content) : [];
   const textLength = paragraphs.reduce((sum, paragraph) => sum + paragraph.length, 0);
   if (paragraphs.length < MIN_ARTICLE_PARAGRAPHS || textLength < MIN_ARTICLE_CHARS) {
@@ -633,6 +665,20 @@ const SKIPPED_TAGS = new Set([
 ]);
 /** A paragraph that is mostly link text is a "related stories" list, not article text. */
 const MAX_LINK_SHARE = 0.5;
+
+/** How deep elements nest below `root` and how many there are, counted without recursion (a page may nest thousands deep). */
+function markupShape(root: Element | null): { depth: number; elements: number } {
+  let depth = 0;
+  let elements = 0;
+  const stack: Array<[Element, number]> = root ? [[root, 1]] : [];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [element, level] = entry;
+    elements += 1;
+    depth = Math.max(depth, level);
+    for (const child of element.children) stack.push([child, level + 1]);
+  }
+  return { depth, elements };
+}
 
 /**
  * Splits Readability's content HTML into text paragraphs: each run of text

@@ -48,6 +48,7 @@ describe('parseConfig', () => {
         allowLoopback: false,
         allowedPorts: [80, 443],
         refreshBudgetMs: 120_000,
+        extractTimeoutMs: 5000,
       },
       insightsPath: DEFAULT_INSIGHTS_PATH,
       insightsRetentionDays: 30,
@@ -72,6 +73,7 @@ describe('parseConfig', () => {
       WATCH_SEEDS: 'true',
       ANSWER_WORKERS: '3',
       SOURCE_FETCH_TIMEOUT_MS: '2500',
+      SOURCE_EXTRACT_TIMEOUT_MS: '2000',
       SOURCE_MAX_BYTES: '1048576',
       SOURCE_USER_AGENT: ' talkbot-test/1.0 (+https://bot.example/about) ',
       ALLOW_LOOPBACK_SOURCES: 'yes',
@@ -103,6 +105,7 @@ describe('parseConfig', () => {
         allowLoopback: true,
         allowedPorts: [443, 8443],
         refreshBudgetMs: 60_000,
+        extractTimeoutMs: 2000,
       },
       shardCount: 4,
       insightsPath: null,
@@ -176,6 +179,7 @@ describe('parseConfig', () => {
       allowLoopback: false,
       allowedPorts: [80, 443],
       refreshBudgetMs: 120_000,
+      extractTimeoutMs: 5000,
     });
     expect(problemsOf({ ANSWER_WORKERS: '0' })).toEqual([
       'ANSWER_WORKERS must be a whole number from 1 to 64, got "0".',
