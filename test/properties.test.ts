@@ -6,7 +6,6 @@
  * and has buttons that decode. Runs are bounded and seeded, so a failure
  * reproduces and the file stays fast.
  */
-import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, type AnswerPassage, answer, searchPassages } from '../src/answer/answer.ts';
@@ -47,16 +46,9 @@ const settings = { numRuns: RUNS, seed: SEED };
 /**
  * Shrinking re-renders long texts hundreds of times; renderer properties
  * report their first counterexample as is, so a failure stays within the test timeout.
+ * Each run renders texts of thousands of characters, so they run half as often.
  */
-const renderSettings = { ...settings, endOnFailure: true };
-/** Per call. A normal question takes about a millisecond; this catches hangs and blow-ups. */
-const ANSWER_BUDGET_MS = 250;
-const TEXT_BUDGET_MS = 50;
-/**
- * Per rendered message: rendering is linear in the text, so a few milliseconds
- * at most; the budget catches a return of quadratic escaping (seconds).
- */
-const RENDER_BUDGET_MS = 250;
+const renderSettings = { ...settings, numRuns: RUNS / 2, endOnFailure: true };
 
 /** Pieces that have broken text handling somewhere before. */
 const NASTY_FRAGMENTS = [
@@ -160,15 +152,6 @@ function toWellFormed(text: string): string {
   );
 }
 
-/** Calls `run` and fails the property when it takes longer than `budgetMs`. */
-function within<T>(budgetMs: number, run: () => T): T {
-  const started = performance.now();
-  const result = run();
-  const ms = performance.now() - started;
-  if (ms > budgetMs) throw new Error(`took ${ms.toFixed(1)} ms, budget ${budgetMs} ms`);
-  return result;
-}
-
 /** What every Answer promises, answered or not; a page past the end is answered but empty. */
 function checkAnswer(result: Answer, index: SearchIndex, page = { offset: 0, limit: 3 }): void {
   expect(hasLoneSurrogate(result.question)).toBe(false);
@@ -191,7 +174,7 @@ describe('text functions on any input', () => {
   it('cleanInput never throws, is idempotent, and leaves no lone surrogate or doubled space', () => {
     fc.assert(
       fc.property(questions, (text) => {
-        const cleaned = within(TEXT_BUDGET_MS, () => cleanInput(text));
+        const cleaned = cleanInput(text);
         expect(hasLoneSurrogate(cleaned)).toBe(false);
         expect(cleaned).toBe(cleaned.trim());
         // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must be gone.
@@ -205,7 +188,7 @@ describe('text functions on any input', () => {
   it('foldText never throws and removes invisible and bidi characters', () => {
     fc.assert(
       fc.property(questions, (text) => {
-        const folded = within(TEXT_BUDGET_MS, () => foldText(text));
+        const folded = foldText(text);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must be gone.
         expect(folded).not.toMatch(/[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
       }),
@@ -216,7 +199,7 @@ describe('text functions on any input', () => {
   it('tokenize never throws and gives words with no space in them', () => {
     fc.assert(
       fc.property(questions, (text) => {
-        const tokens = within(TEXT_BUDGET_MS, () => tokenize(text));
+        const tokens = tokenize(text);
         for (const token of tokens) {
           expect(token.original.length).toBeGreaterThan(0);
           expect(token.word).not.toMatch(/\s/);
@@ -229,7 +212,7 @@ describe('text functions on any input', () => {
   it('indexTerms never throws, never yields an empty or spaced term, and is deterministic', () => {
     fc.assert(
       fc.property(questions, (text) => {
-        const terms = within(TEXT_BUDGET_MS, () => indexTerms(text));
+        const terms = indexTerms(text);
         // The engine splits a passage's terms on single spaces: an empty or spaced term would corrupt it.
         for (const term of terms) expect(term).toMatch(/^\S+$/);
         expect(indexTerms(text)).toEqual(terms);
@@ -247,24 +230,19 @@ describe('answering any question from the seed corpus', () => {
     answer(index, 'warm up the synonym tables');
   });
 
-  it('answer() never throws, stays within budget and keeps its promises', () => {
+  it('answer() never throws and keeps its promises', () => {
     fc.assert(
       fc.property(questions, (question) => {
-        checkAnswer(
-          within(ANSWER_BUDGET_MS, () => answer(index, question)),
-          index,
-        );
+        checkAnswer(answer(index, question), index);
       }),
       settings,
     );
   });
 
-  it('searchPassages() never throws, stays within budget and keeps its promises', () => {
+  it('searchPassages() never throws and keeps its promises', () => {
     fc.assert(
       fc.property(questions, fc.nat({ max: 50 }), fc.nat({ max: 10 }), (query, offset, limit) => {
-        const result = within(ANSWER_BUDGET_MS, () =>
-          searchPassages(index, query, { offset, limit }),
-        );
+        const result = searchPassages(index, query, { offset, limit });
         checkAnswer(result, index, { offset, limit });
       }),
       settings,
@@ -306,14 +284,8 @@ describe('answering from any tiny corpus', () => {
         questions,
         (texts, question) => {
           const index = buildIndex(texts.map((text, i) => articleOf(`a${i}`, text)));
-          checkAnswer(
-            within(ANSWER_BUDGET_MS, () => answer(index, question)),
-            index,
-          );
-          checkAnswer(
-            within(ANSWER_BUDGET_MS, () => searchPassages(index, question)),
-            index,
-          );
+          checkAnswer(answer(index, question), index);
+          checkAnswer(searchPassages(index, question), index);
         },
       ),
       { ...settings, numRuns: RUNS / 2 },
@@ -352,9 +324,9 @@ describe('autocomplete on any input', () => {
   it('completeQuery and completeSource never throw and give valid Discord choices', () => {
     fc.assert(
       fc.property(questions, (partial) => {
-        const completions = within(TEXT_BUDGET_MS, () => completeQuery(index, partial));
+        const completions = completeQuery(index, partial);
         expect(choiceProblems({ choices: toChoices(completions) })).toEqual([]);
-        const sources = within(TEXT_BUDGET_MS, () => completeSource(index, partial));
+        const sources = completeSource(index, partial);
         const choices = toChoices(sources.map((a) => ({ name: a.title, value: a.id })));
         expect(choiceProblems({ choices })).toEqual([]);
       }),
@@ -484,9 +456,7 @@ describe('every rendered Discord payload fits and never pings', () => {
             offset: asked.offset % 30,
             article: limitToSeed ? (library.index.articles[0]?.id ?? null) : null,
           };
-          const started = performance.now();
           const payload = await queryPage(context, req);
-          within(RENDER_BUDGET_MS - (performance.now() - started), () => null);
           checkPayload(payload, context.customIds);
         },
       ),
@@ -500,13 +470,10 @@ describe('every rendered Discord payload fits and never pings', () => {
         syntheticAnswer.chain((a) => fc.tuple(fc.constant(a), request(a.question))),
         ([result, req]) => {
           const customIds = new CustomIdCodec();
-          const rendered = within(RENDER_BUDGET_MS, () => renderAnswer(result, req, { customIds }));
+          const rendered = renderAnswer(result, req, { customIds });
           checkPayload(rendered, customIds);
           const miss = { ...result, answered: false };
-          checkPayload(
-            within(RENDER_BUDGET_MS, () => renderMiss(miss, req, { customIds })),
-            customIds,
-          );
+          checkPayload(renderMiss(miss, req, { customIds }), customIds);
         },
       ),
       renderSettings,
@@ -534,23 +501,17 @@ describe('every rendered Discord payload fits and never pings', () => {
           })),
         };
         const paragraph = (pick % paras.length) + 1;
-        checkPayload(
-          within(RENDER_BUDGET_MS, () => renderContext(article, paragraph)),
-          customIds,
-        );
+        checkPayload(renderContext(article, paragraph), customIds);
         const summaries = Array(1 + (pick % 60)).fill({ ...article, paragraphs: paras.length });
-        checkPayload(
-          within(RENDER_BUDGET_MS, () => renderSources(summaries, new Date(0))),
-          customIds,
-        );
+        checkPayload(renderSources(summaries, new Date(0)), customIds);
       }),
       renderSettings,
     );
   });
 
-  it('renders a passage of one endless sentence (a table flattened into text) in time', () => {
+  it('renders a passage of one endless sentence (a table flattened into text) within the limits', () => {
     // The loader only cuts paragraphs at sentence ends, so a 30,000-character
-    // "sentence" stays one passage; its page must still render in time.
+    // "sentence" stays one passage; its page must still render within Discord's limits.
     const words = ['Istanbul', 'delegation', 'prisoners', 'table', 'row', 'cell'];
     const text = Array.from({ length: 5000 }, (_, i) => words[i % words.length]).join(' ');
     const index = buildIndex([articleOf('table', text)]);
@@ -563,10 +524,7 @@ describe('every rendered Discord payload fits and never pings', () => {
       article: null,
       offset: 0,
     };
-    checkPayload(
-      within(RENDER_BUDGET_MS, () => renderAnswer(result, req, { customIds })),
-      customIds,
-    );
+    checkPayload(renderAnswer(result, req, { customIds }), customIds);
   });
 
   it('toChoices gives valid choices from any suggestions', () => {

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeQuery, completeSource, findArticle } from '../../src/answer/autocomplete.ts';
@@ -54,13 +53,6 @@ describe('completeQuery', () => {
         },
       ),
     );
-  });
-
-  it('answers from memory in well under a millisecond on average', () => {
-    completeQuery(library.index, 'warm');
-    const started = performance.now();
-    for (let i = 0; i < 500; i++) completeQuery(library.index, `Who led ${'abcdefghij'[i % 10]}`);
-    expect((performance.now() - started) / 500).toBeLessThan(2);
   });
 });
 

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -115,7 +114,7 @@ describe('fitEscaped', () => {
     expect(fitEscaped('anything', 0)).toBe('');
   });
 
-  it('always fits, is the escape when that fits, and is fast on runs of markdown', () => {
+  it('always fits, and is the escape when that fits, also on long runs of markdown', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), fc.integer({ min: 0, max: 220 }), (t, max) => {
         const fitted = fitEscaped(t, max);
@@ -123,9 +122,12 @@ describe('fitEscaped', () => {
         if (codePointLength(escapeText(t)) <= max) expect(fitted).toBe(escapeText(t));
       }),
     );
-    const started = performance.now();
-    for (const run of ['`', '*', '_', '||', 'a_b*c~d`e|']) fitEscaped(run.repeat(30_000), 4096);
-    expect(performance.now() - started).toBeLessThan(500);
+    // How fast this is on long runs is measured by `npm run bench` (hostile-text budgets).
+    for (const run of ['`', '*', '_', '||', 'a_b*c~d`e|']) {
+      const fitted = fitEscaped(run.repeat(30_000), 4096);
+      expect(codePointLength(fitted)).toBeLessThanOrEqual(4096);
+      expect(escapeText(run.repeat(30_000)).startsWith(fitted.replace(/…$/, ''))).toBe(true);
+    }
   });
 });
 
