@@ -1,8 +1,8 @@
 /**
  * The one way talkbot starts worker threads: a piscina pool over one of the
  * task modules in this folder. Workers run TypeScript: under `tsx` (`npm
- * start`, `npm run bench`) they inherit its loader from the process's
- * `execArgv`; elsewhere (vitest) the loader is added.
+ * start`), `node --import tsx` (`npm run bench`) and vitest alike, tsx's
+ * loader is registered in each worker (see {@link workerExecArgv}).
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -39,22 +39,22 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
 }
 
 /**
- * Registers tsx's loader in a worker. A flag rather than a module of our own:
- * the worker's first module is TypeScript, and tsx's `--import tsx` entry does
- * not register itself in a worker thread, where its API does.
+ * Registers tsx's loader in a worker, through its API: tsx's own flags, which
+ * a worker inherits from a process started with `tsx`, do not load a worker's
+ * TypeScript modules (their ESM hooks are not registered in worker threads).
  */
 const REGISTER_TSX = `data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve('tsx/esm/api'))};register();`;
 
 /**
- * The Node flags a worker needs: the process's own, plus tsx's loader when the
- * process was not started with it (vitest transforms TypeScript itself).
+ * The Node flags a worker needs: the process's own, plus tsx's loader, so it
+ * runs TypeScript under `tsx` (`npm start`), `node --import tsx` (bench) and
+ * vitest alike.
  *
  * @example
  * workerExecArgv(['--conditions', 'node']) // => ['--conditions', 'node', '--import', 'data:text/javascript,import{register}…']
  */
 export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const hasTsx = execArgv.some((flag) => /[/\\]tsx[/\\]/.test(flag));
-  return hasTsx ? [...execArgv] : [...execArgv, '--import', REGISTER_TSX];
+  return [...execArgv, '--import', REGISTER_TSX];
 }
 
 /**

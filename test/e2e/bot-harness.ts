@@ -14,6 +14,7 @@ import { Insights } from '../../src/insights/insights.ts';
 import { Library, type LibraryEvent } from '../../src/library.ts';
 import { createLogger } from '../../src/log.ts';
 import type { FetchArticleOptions } from '../../src/sources/fetch-article.ts';
+import type { IndexEngine } from '../../src/workers/engine.ts';
 import {
   FakeDiscord,
   type FakeDiscordOptions,
@@ -54,6 +55,10 @@ export interface BotHarnessOptions {
   sourceFetch?: FetchArticleOptions;
   /** The insights database (`INSIGHTS_DB`). Default none: insights off. */
   insightsPath?: string;
+  /** Where the library's index work runs (`WorkerEngine` as the bot does). Default this thread. */
+  engine?: IndexEngine;
+  /** Connect before the articles are loaded, as the bot does (`library.ready` tells when). Default false. */
+  connectFirst?: boolean;
 }
 
 /**
@@ -67,14 +72,19 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const seedsDir = await mkdtemp(join(tmpdir(), 'talkbot-seeds-'));
   await cp('seeds', seedsDir, { recursive: true });
   const events: LibraryEvent[] = [];
-  const library = await Library.open({
+  const library = Library.start({
     seedsDir,
     refreshCooldownMs: options.refreshCooldownMs ?? 0,
     log: (event) => events.push(event),
     ...(options.loadCorpus ? { loadCorpus: options.loadCorpus } : {}),
     ...(options.sourceFetch ? { sourceFetch: options.sourceFetch } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
-  library.answer('warm up');
+  if (!options.connectFirst) {
+    await library.ready;
+    // The first question loads the synonym tables; not while a test waits for a reply.
+    await library.answer('warm up');
+  }
   const fake = await FakeDiscord.start(options.fake);
   const lines: string[] = [];
   const destination = new Writable({
@@ -106,6 +116,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     close: async () => {
       await bot.stop();
       bot.context.insights.close();
+      await library.ready.catch(() => {});
+      await library.close();
       await fake.close();
       await rm(seedsDir, { recursive: true, force: true });
     },

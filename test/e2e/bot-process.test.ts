@@ -86,6 +86,7 @@ describe.concurrent('npm start', () => {
       DISCORD_REST_API: fake.restBase,
       SEEDS_DIR: join(workDir, 'seeds'),
       SNAPSHOT_PATH: 'off',
+      ANSWER_WORKERS: '1',
     });
     await waitUntil(
       () => servesQuestions(logLines(bot.stderr())),
@@ -140,6 +141,8 @@ describe.concurrent('npm start', () => {
         SOURCE_ALLOWED_PORTS: `80,443,${port}`,
         SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
         SOURCE_FETCH_TIMEOUT_MS: '3000',
+        // These processes run at once on a small machine: one answer thread each is enough.
+        ANSWER_WORKERS: '1',
       });
       await waitUntil(
         () => servesQuestions(logLines(bot.stderr())),
@@ -150,7 +153,8 @@ describe.concurrent('npm start', () => {
         options: [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: url }] }],
         user: owner,
       });
-      await ownFake.waitForResponse(add, { timeoutMs: 5000 });
+      // A fetch, the page read in a worker started for it, and a rebuild in the build worker.
+      await ownFake.waitForResponse(add, { timeoutMs: 15_000 });
       const [embed] = list(ownFake.originalMessage(add)?.embeds);
       expect(embed?.title).toBe('✅ Source added');
       expect(userAgents).toEqual(['talkbot-process-test/1.0']);

@@ -80,7 +80,12 @@ describe('a .env made from .env.example', () => {
   it.concurrent('starts the bot, which answers in Discord and stops on SIGTERM', async () => {
     const bot = runProcess('src/main.ts', { cwd: workDir });
     children.push(bot);
-    await waitForLog(bot, (lines) => lines.some((l) => l.msg === 'ready'), 'the ready log line');
+    // The bot connects first and loads its articles meanwhile: it answers once both are logged.
+    await waitForLog(
+      bot,
+      (lines) => ['ready', 'library open'].every((msg) => lines.some((l) => l.msg === msg)),
+      'the ready and library open log lines',
+    );
     const ask = fake.sendSlashCommand({
       name: 'ask',
       options: { question: 'Who led Ukraine’s delegation?' },
