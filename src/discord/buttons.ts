@@ -9,7 +9,7 @@ import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { Emoji } from './constants.ts';
 import type { BotContext } from './context.ts';
 import { handleInsightsButton } from './insights-buttons.ts';
-import { loadingNotice, queryPage } from './query.ts';
+import { loadingNotice, queryPage, replyInTime, respondInTime } from './query.ts';
 import { notice, type ReplyPayload, renderContext } from './render.ts';
 
 /**
@@ -52,19 +52,22 @@ export async function handleButton(
     await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
     return;
   }
-  const payload = await queryPage(context, {
+  const page = queryPage(context, {
     mode: action.mode,
     query: action.query,
     article: action.article,
     offset: action.kind === 'more' ? action.offset : 0,
   });
-  await deliver(interaction, payload);
+  await deliver(interaction, page);
 }
 
-async function deliver(interaction: ButtonInteraction, payload: ReplyPayload): Promise<void> {
+function deliver(interaction: ButtonInteraction, page: Promise<ReplyPayload>): Promise<void> {
   if (interaction.message.flags.has(MessageFlags.Ephemeral)) {
-    await interaction.update(payload);
-  } else {
-    await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+    return respondInTime(page, {
+      now: (payload) => interaction.update(payload),
+      defer: () => interaction.deferUpdate(),
+      later: (payload) => interaction.editReply(payload),
+    });
   }
+  return replyInTime(interaction, page, { ephemeral: true });
 }

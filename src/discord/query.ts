@@ -98,21 +98,30 @@ export async function runQuery(
   return { answer, page: renderAnswer(answer, request, context) };
 }
 
+/** How to answer an interaction at once, or defer and answer later. */
+export interface Responder {
+  now(payload: ReplyPayload): Promise<unknown>;
+  defer(): Promise<unknown>;
+  later(payload: ReplyPayload): Promise<unknown>;
+}
+
 /**
- * Replies with a page that is still being computed: at once when it comes
- * quickly, else after deferring the reply (Discord fails an interaction not
- * answered within 3 s), then editing it. What `page` throws propagates, for the
- * router's apology.
+ * Answers with a page that is still being computed: at once when it comes
+ * quickly, else after deferring (Discord fails an interaction not answered
+ * within 3 s; an answer worker may be loading a new index). What `page`
+ * throws propagates, for the router's apology.
  *
  * @example
- * await replyInTime(interaction, queryPage(context, request), { ephemeral: false });
+ * await respondInTime(queryPage(context, request), {
+ *   now: (payload) => interaction.update(payload),
+ *   defer: () => interaction.deferUpdate(),
+ *   later: (payload) => interaction.editReply(payload),
+ * });
  */
-export async function replyInTime(
-  interaction: RepliableInteraction,
+export async function respondInTime(
   page: Promise<ReplyPayload>,
-  { ephemeral }: { ephemeral: boolean },
+  respond: Responder,
 ): Promise<void> {
-  const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
   // Awaited below; this only keeps a failure after a failed deferral from going unhandled.
   page.catch(() => {});
   let timer: NodeJS.Timeout | undefined;
@@ -122,12 +131,31 @@ export async function replyInTime(
   try {
     const first = await Promise.race([page, late]);
     if (first !== 'late') {
-      await interaction.reply({ ...first, ...flags });
+      await respond.now(first);
       return;
     }
   } finally {
     clearTimeout(timer);
   }
-  await interaction.deferReply(flags);
-  await interaction.editReply(await page);
+  await respond.defer();
+  await respond.later(await page);
+}
+
+/**
+ * {@link respondInTime} for a reply, public or private.
+ *
+ * @example
+ * await replyInTime(interaction, queryPage(context, request), { ephemeral: false });
+ */
+export function replyInTime(
+  interaction: RepliableInteraction,
+  page: Promise<ReplyPayload>,
+  { ephemeral }: { ephemeral: boolean },
+): Promise<void> {
+  const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
+  return respondInTime(page, {
+    now: (payload) => interaction.reply({ ...payload, ...flags }),
+    defer: () => interaction.deferReply(flags),
+    later: (payload) => interaction.editReply(payload),
+  });
 }
