@@ -23,6 +23,8 @@ export interface LoggerOptions {
   format?: LogFormat;
   /** Colours in `pretty` lines. Default: when writing to stderr and it is a terminal. */
   colorize?: boolean;
+  /** Fields left out of `pretty` lines, such as the console's long audit records. Default none. */
+  hide?: readonly string[];
   /** Strings to remove from every line, such as the bot token. */
   secrets?: ReadonlyArray<string | null>;
   /** Where lines go. Default: stderr, written synchronously so nothing is lost on exit. */
@@ -71,10 +73,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     },
     options.format === 'pretty'
-      ? prettyLines(
-          destination,
-          options.colorize ?? (!options.destination && process.stderr.isTTY === true),
-        )
+      ? prettyLines(destination, {
+          colorize: options.colorize ?? (!options.destination && process.stderr.isTTY === true),
+          hide: options.hide ?? [],
+        })
       : destination,
   );
 }
@@ -84,10 +86,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * synchronously (pino-pretty's transport runs in a worker, and would lose the
  * last lines when the process exits at once, as it does on a fatal error).
  */
-function prettyLines(destination: DestinationStream, colorize: boolean): DestinationStream {
+function prettyLines(
+  destination: DestinationStream,
+  { colorize, hide }: { colorize: boolean; hide: readonly string[] },
+): DestinationStream {
   const format = prettyFactory({
     colorize,
-    ignore: 'pid,hostname',
+    ignore: ['pid', 'hostname', ...hide].join(','),
     translateTime: 'SYS:HH:MM:ss',
   });
   return { write: (line: string) => destination.write(format(line)) };

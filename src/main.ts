@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     level: guard ? atLeastWarn(config.logLevel) : config.logLevel,
     format: chooseLogFormat(config.logFormat),
     colorize: process.stderr.isTTY === true,
+    // The console's reader wants the sentence; the audit record is for log collectors.
+    ...(guard ? { hide: ['audit'] } : {}),
     secrets: [config.discordToken],
     ...(guard ? { destination: guard } : {}),
   });
@@ -41,8 +43,18 @@ async function main(): Promise<void> {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
   });
   const audit = (event: LibraryEvent) => {
-    const level = event.event.endsWith('-error') ? 'warn' : 'info';
-    logger[level]({ audit: event }, `library ${event.event}`);
+    const problem = problemOf(event);
+    if (problem) {
+      logger.warn({ audit: event }, problem);
+      return;
+    }
+    logger.info({ audit: event }, `library ${event.event}`);
+    // Said apart from the routine line, which tests and log searches wait for as it is.
+    if (event.event === 'open' && event.problems.length > 0) {
+      const files = event.problems.map((file) => `${file.file}: ${file.reason}`);
+      const count = files.length === 1 ? '1 file' : `${files.length} files`;
+      logger.warn(`skipped ${count} in the articles folder: ${files.join('; ')}`);
+    }
   };
 
   if (config.sourceFetch.allowLoopback) {
@@ -142,6 +154,23 @@ async function runBot(
   };
   process.on('SIGINT', (signal) => void stop(signal));
   process.on('SIGTERM', (signal) => void stop(signal));
+}
+
+/**
+ * The sentence for an audit event that reports a problem, which the operator
+ * should see even in the console (it shows only warnings); null for the others.
+ */
+function problemOf(event: LibraryEvent): string | null {
+  switch (event.event) {
+    case 'snapshot-error':
+      return event.action === 'load'
+        ? `could not load the index snapshot ${event.path} (${event.error}); the index is built instead`
+        : `could not save the index snapshot ${event.path} (${event.error}); the next start builds the index again`;
+    case 'watch-error':
+      return `watching ${event.seedsDir} for changes failed (${event.error}); use /refresh when files change`;
+    default:
+      return null;
+  }
 }
 
 /** Ends a start that cannot go on, with one sentence for the person starting it. */

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { type Shard, ShardingManager } from 'discord.js';
 import { type Config, ConfigError, loadConfigOrExit } from './config.ts';
 import { planShards, relaySnapshotNotices, type ShardPlan } from './discord/sharding.ts';
+import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
 import { Library, type LibraryEvent } from './library.ts';
 import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
 
@@ -44,14 +45,27 @@ async function main(): Promise<void> {
   let plan: ShardPlan;
   try {
     await prepareSnapshot(config, logger);
-    plan = await planShards({
-      token: config.discordToken,
-      restApi: config.discordRestApi,
-      ...(config.shardCount ? { shardCount: config.shardCount } : {}),
-    });
   } catch (error) {
-    logger.fatal({ err: describeError(error) }, 'could not start the shards');
-    process.exit(1);
+    exitWith(`Could not load the articles: ${(error as Error).message}`);
+  }
+  try {
+    plan = await connectWithRetry(
+      () =>
+        planShards({
+          token: config.discordToken,
+          restApi: config.discordRestApi,
+          ...(config.shardCount ? { shardCount: config.shardCount } : {}),
+        }),
+      {
+        host: discordHost(config.discordRestApi),
+        attempts: config.connectAttempts,
+        onRetry: ({ waitMs, reason }) =>
+          logger.warn(`could not reach Discord (${reason}); trying again in ${waitMs / 1000} s`),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    exitWith(error.message);
   }
   logger.info({ plan }, 'starting shards');
   if (plan.remainingSessions < plan.shards) {
@@ -175,6 +189,12 @@ async function stopShard(shard: Shard): Promise<boolean> {
   child.kill('SIGKILL');
   await exited;
   return false;
+}
+
+/** Ends a start that cannot go on, with one sentence for the person starting it. */
+function exitWith(sentence: string): never {
+  process.stderr.write(`${sentence}\n`);
+  process.exit(1);
 }
 
 await main();

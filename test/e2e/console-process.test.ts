@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runProcess } from './process.ts';
+import { logLines, ROOT, runProcess } from './process.ts';
 
 let workDir: string;
 
@@ -37,5 +37,21 @@ describe('npm start without a token', () => {
     expect(out).toMatch(/^Refreshed: 1 article, \d+ passages\.$/m);
     expect(out).not.toContain('ask> ');
     expect(console.stderr()).toBe('');
+  });
+
+  it('warns of a file it skipped, naming it, and of nothing else', async () => {
+    const seedsDir = join(workDir, 'seeds-with-a-bad-file');
+    await cp(join(ROOT, 'seeds'), seedsDir, { recursive: true });
+    await writeFile(join(seedsDir, 'scan.txt'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0, 1]));
+    const console = runProcess('src/main.ts', {
+      cwd: workDir,
+      env: { SEEDS_DIR: seedsDir, SNAPSHOT_PATH: 'off' },
+      input: '/quit\n',
+    });
+    expect(await console.exited).toBe(0);
+    // The console shows warnings only: the routine "library open" line is not there.
+    expect(logLines(console.stderr()).map((line) => [line.level, line.msg])).toEqual([
+      [40, 'skipped 1 file in the articles folder: scan.txt: is a binary file, not text'],
+    ]);
   });
 });
