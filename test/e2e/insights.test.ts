@@ -96,6 +96,8 @@ describe('insights end to end', () => {
     expect(privately.ephemeral).toBe(true);
     expect(customIdsOf(privately.message)).toContain('vote:d:');
 
+    // A late answer is deferred, then edited in: count the edits before the votes.
+    const editsBefore = fake.webhooksFor(askHandle).length;
     const voter = freshUser();
     const click = () =>
       replyOf(
@@ -113,7 +115,7 @@ describe('insights end to end', () => {
     const again = await click();
     expect(again.message.content).toContain('already voted 👎');
     // The answer itself was not edited: the clicks got new messages, and nothing edited the answer.
-    expect(fake.webhooksFor(askHandle)).toEqual([]);
+    expect(fake.webhooksFor(askHandle)).toHaveLength(editsBefore);
   });
 
   it('shows a moderator the refused questions as one entry, and the answer voted down', async () => {
