@@ -153,7 +153,8 @@ export async function runConsole(library: Library, options: ConsoleOptions = {})
   };
   const articles = library.sources().length;
   process.stdout.write(
-    `talkbot console: ${articles} article${articles === 1 ? '' : 's'} loaded. No DISCORD_TOKEN set, so the bot runs here.\n${CONSOLE_HELP}\n`,
+    `talkbot console: ${articles} article${articles === 1 ? '' : 's'} loaded. No DISCORD_TOKEN set, so the bot runs here.\n${CONSOLE_HELP}\n` +
+      `(From another terminal, kill -HUP ${process.pid} refreshes too.)\n`,
   );
   const state = newConsoleState();
   prompt();

@@ -36,6 +36,7 @@ describe('npm start without a token', () => {
     expect(out).toMatch(/^4\. /m);
     expect(out).toMatch(/^Refreshed: 1 article, \d+ passages\.$/m);
     expect(out).not.toContain('ask> ');
+    expect(out).toMatch(/\(From another terminal, kill -HUP \d+ refreshes too\.\)/);
     expect(console.stderr()).toBe('');
   });
 

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
 import { list } from './bot-harness.ts';
-import { FakeDiscord } from './fake-discord.ts';
-import { ROOT, type RunningProcess, runProcess, waitForLog } from './process.ts';
+import { FakeDiscord, type Json } from './fake-discord.ts';
+import { logLines, ROOT, type RunningProcess, runProcess, waitForLog } from './process.ts';
 
 const TEMPLATE = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
@@ -93,6 +93,21 @@ describe('a .env made from .env.example', () => {
     const response = await fake.waitForResponse(ask, { timeoutMs: 5000 });
     const [embed] = list(response.callback.data?.embeds);
     expect(embed?.description).toContain('Rustem Umerov');
+
+    // The pid the log line names is the one that refreshes (npm and tsx do not pass SIGHUP on).
+    const hint = logLines(bot.stderr()).find((l) => /^kill -HUP \d+ /.test(String(l.msg)));
+    const pid = Number(/^kill -HUP (\d+) refreshes the articles$/.exec(String(hint?.msg))?.[1]);
+    expect(pid).toBe(hint?.pid);
+    process.kill(pid, 'SIGHUP');
+    await waitForLog(
+      bot,
+      (lines) =>
+        lines.some(
+          (l) =>
+            l.msg === 'library refresh' && (l.audit as Json | undefined)?.requestedBy === 'SIGHUP',
+        ),
+      'the refresh SIGHUP asked for',
+    );
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
     expect(bot.stderr()).not.toContain(fake.token);
