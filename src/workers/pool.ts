@@ -33,7 +33,7 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
     minThreads: options.minThreads ?? 0,
     // Idle threads are kept: starting one costs the TypeScript loader and a copy of the index.
     idleTimeout: Number.POSITIVE_INFINITY,
-    execArgv: workerExecArgv(process.execArgv),
+    execArgv: workerExecArgv(),
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
   });
 }
@@ -46,15 +46,17 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
 const REGISTER_TSX = `data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve('tsx/esm/api'))};register();`;
 
 /**
- * The Node flags a worker needs: the process's own, plus tsx's loader, so it
- * runs TypeScript under `tsx` (`npm start`), `node --import tsx` (bench) and
- * vitest alike.
+ * The Node flags a worker starts with: only tsx's loader, so it runs
+ * TypeScript under `tsx` (`npm start`), `node --import tsx` (bench) and
+ * vitest alike. The process's own flags are not passed on: some are refused
+ * in a worker (`--expose-gc`, `--max-old-space-size`; a worker's heap is set
+ * by `resourceLimits`), and tsx's do not work there.
  *
  * @example
- * workerExecArgv(['--conditions', 'node']) // => ['--conditions', 'node', '--import', 'data:text/javascript,import{register}…']
+ * workerExecArgv() // => ['--import', 'data:text/javascript,import{register}…']
  */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  return [...execArgv, '--import', REGISTER_TSX];
+export function workerExecArgv(): string[] {
+  return ['--import', REGISTER_TSX];
 }
 
 /**

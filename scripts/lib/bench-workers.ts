@@ -1,0 +1,155 @@
+/**
+ * The bot's index work on worker threads, as `npm run bench` measures it:
+ * the delay of the main thread's event loop while a refresh rebuilds a large
+ * corpus in the build worker, the time of a refresh beside raw MiniSearch
+ * building the same paragraphs, and what one answer worker holding the index
+ * costs in memory.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import MiniSearch from 'minisearch';
+import type { Article } from '../../src/corpus/types.ts';
+import { Library } from '../../src/library.ts';
+import { WorkerEngine } from '../../src/workers/worker-engine.ts';
+import { countPassages, plainDocuments } from './bench-corpus.ts';
+
+/** What {@link measureWorkers} found. */
+export interface WorkerFigures {
+  /** The corpus refreshed while the event loop was watched. */
+  delayPassages: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** That refresh, start to swap. */
+  delayRefreshMs: number;
+  /** Resident memory one answer worker adds once it holds that corpus's index. */
+  answerWorkerRssBytes: number;
+  /** The corpus of the refresh-time comparison. */
+  ratioPassages: number;
+  refreshMs: number;
+  rawBuildMs: number;
+}
+
+/** The targets of issue 14: event-loop max ≤ 100 ms, refresh ≤ 1.5× raw MiniSearch. */
+export const WORKER_TARGETS = { loopDelayMaxMs: 100, refreshRatio: 1.5 };
+
+/**
+ * Measures refreshes on worker threads at two corpus sizes (written as files,
+ * as a bot reads them).
+ *
+ * @example
+ * const figures = await measureWorkers(articles100k, articles60k);
+ * figures.loopDelayMaxMs // => a few ms
+ */
+export async function measureWorkers(
+  delayCorpus: ReadonlyArray<Article>,
+  ratioCorpus: ReadonlyArray<Article>,
+  progress: (line: string) => void,
+): Promise<WorkerFigures> {
+  progress(`workers: refresh of ${countPassages(delayCorpus)} passages, event loop watched`);
+  const delay = await withLibrary(delayCorpus, async (library, engine) => {
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const report = await library.refresh({ ignoreCooldown: true });
+    loop.disable();
+    if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
+    const memory = await answerWorkerRss(library, engine);
+    return {
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
+      loopDelayMaxMs: loop.max / 1e6,
+      delayRefreshMs: report.durationMs,
+      answerWorkerRssBytes: memory,
+    };
+  });
+  progress(`workers: refresh of ${countPassages(ratioCorpus)} passages beside raw MiniSearch`);
+  const refreshMs = await withLibrary(ratioCorpus, async (library) => {
+    const report = await library.refresh({ ignoreCooldown: true });
+    if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
+    return report.durationMs;
+  });
+  const documents = plainDocuments(ratioCorpus);
+  const started = performance.now();
+  new MiniSearch<{ id: number; text: string }>({ fields: ['text'] }).addAll(documents);
+  const rawBuildMs = performance.now() - started;
+  return {
+    delayPassages: countPassages(delayCorpus),
+    ...delay,
+    ratioPassages: countPassages(ratioCorpus),
+    refreshMs,
+    rawBuildMs,
+  };
+}
+
+/**
+ * The figures as Markdown lines, with the targets.
+ *
+ * @example
+ * process.stdout.write(formatWorkers(figures).join('\n'));
+ */
+export function formatWorkers(figures: WorkerFigures): string[] {
+  const ratio = figures.refreshMs / figures.rawBuildMs;
+  const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+  return [
+    '## Index work on worker threads',
+    '',
+    '| figure | measured | target | |',
+    '|---|---|---|---|',
+    `| main event-loop delay during a refresh of ${figures.delayPassages} passages, p99 | ${figures.loopDelayP99Ms.toFixed(1)} ms | | |`,
+    `| main event-loop delay during that refresh, max | ${figures.loopDelayMaxMs.toFixed(1)} ms | ≤ ${WORKER_TARGETS.loopDelayMaxMs} ms | ${verdict(figures.loopDelayMaxMs <= WORKER_TARGETS.loopDelayMaxMs)} |`,
+    `| that refresh, start to swap | ${Math.round(figures.delayRefreshMs)} ms | | |`,
+    `| resident memory of one answer worker holding that index | ${(figures.answerWorkerRssBytes / 2 ** 20).toFixed(0)} MiB | | |`,
+    `| refresh of ${figures.ratioPassages} passages (read, hash, build, save) | ${Math.round(figures.refreshMs)} ms | | |`,
+    `| raw MiniSearch building the same paragraphs | ${Math.round(figures.rawBuildMs)} ms | | |`,
+    `| refresh ÷ raw MiniSearch | ${ratio.toFixed(2)}× | ≤ ${WORKER_TARGETS.refreshRatio}× | ${verdict(ratio <= WORKER_TARGETS.refreshRatio)} |`,
+    '',
+  ];
+}
+
+/** Writes the corpus as article files, runs `use` on a library over them on worker threads, cleans up. */
+async function withLibrary<T>(
+  articles: ReadonlyArray<Article>,
+  use: (library: Library, engine: WorkerEngine) => Promise<T>,
+): Promise<T> {
+  const seedsDir = await mkdtemp(join(tmpdir(), 'talkbot-bench-workers-'));
+  const engine = new WorkerEngine({ answerWorkers: 1 });
+  const library = Library.start({ seedsDir, engine, refreshCooldownMs: 0 });
+  try {
+    await writeArticles(seedsDir, articles);
+    await library.ready;
+    return await use(library, engine);
+  } finally {
+    await library.close();
+    await rm(seedsDir, { recursive: true, force: true });
+  }
+}
+
+async function writeArticles(dir: string, articles: ReadonlyArray<Article>): Promise<void> {
+  for (const article of articles) {
+    // Bench variants are named `id~n`; article file names allow letters, digits, `-`, `_`, `.`.
+    const id = article.id.replaceAll('~', '-v');
+    await writeFile(join(dir, `${id}.txt`), article.paragraphs.map((p) => p.text).join('\n'));
+    const { title, publisher, published } = article;
+    await writeFile(
+      join(dir, `${id}.json`),
+      JSON.stringify({ title: article.titleDerived ? undefined : title, publisher, published }),
+    );
+  }
+}
+
+/**
+ * What one answer worker adds to the process's resident memory once it has
+ * loaded the serving index: measured with the build worker ended and after
+ * collecting the main thread's garbage, before and after the first question.
+ */
+async function answerWorkerRss(library: Library, engine: WorkerEngine): Promise<number> {
+  const gc = globalThis.gc;
+  if (!gc) throw new Error('the bench needs node --expose-gc');
+  await Promise.all(engine.threads.build.map((worker) => worker.terminate()));
+  await Promise.all(engine.threads.answer.map((worker) => worker.terminate()));
+  gc();
+  const before = process.memoryUsage().rss;
+  await library.answer('Who led Ukraine’s delegation?');
+  gc();
+  return process.memoryUsage().rss - before;
+}
