@@ -378,7 +378,7 @@ describe('watchSeeds', () => {
     try {
       await writeFile(join(seeds, 'notes.log'), 'not an article');
       await writeFile(join(seeds, '.lighthouse.txt.tmp'), LIGHTHOUSE);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(events.filter((e) => e.event === 'refresh')).toEqual([]);
     } finally {
       stop();

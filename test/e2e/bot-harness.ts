@@ -85,7 +85,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     // The first question loads the synonym tables; not while a test waits for a reply.
     await library.answer('warm up');
   }
-  const fake = await FakeDiscord.start(options.fake);
+  // Discord's 3 s acknowledgement deadline is wall-clock time, which a busy machine stretches:
+  // the harness's fake waits a minute, and tests check that each interaction is acknowledged
+  // once, before the work that can be slow (latency is measured by `npm run load`).
+  const fake = await FakeDiscord.start({ interactionTimeoutMs: 60_000, ...options.fake });
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

@@ -4,7 +4,6 @@
  * of interaction, survives shards, resumes and faults.
  */
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import {
   Client,
   type ClientOptions,
@@ -362,25 +361,20 @@ describe('gateway reliability', () => {
     await server.waitFor(() => server.resumes[0]?.accepted && server.openGatewayConnections === 1);
   });
 
-  it('rejects login quickly with 401 on REST when the token is wrong', async () => {
+  it('rejects login with 401 on REST when the token is wrong, without retrying', async () => {
     const server = await startFake({ token: 'right-token' });
     const client = newClient(server);
-    const started = performance.now();
     await expect(client.login('wrong-token')).rejects.toMatchObject({ code: 'TokenInvalid' });
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(server.findRequests({ path: '/gateway/bot' })[0]).toMatchObject({
-      auth: 'invalid',
-      status: 401,
-    });
+    expect(server.findRequests({ path: '/gateway/bot' })).toMatchObject([
+      { auth: 'invalid', status: 401 },
+    ]);
     expect(server.identifies).toEqual([]);
   });
 
   it('closes with 4004 on IDENTIFY with a wrong token, and login rejects', async () => {
     const server = await startFake({ token: 'right-token', checkRestAuth: false });
     const client = newClient(server);
-    const started = performance.now();
     await expect(client.login('wrong-token')).rejects.toThrow(/Authentication failed/);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(server.identifies).toMatchObject([{ tokenValid: false, sessionId: null }]);
   });
 });
@@ -393,7 +387,7 @@ describe('REST fault injection', () => {
     });
     const fault = server.injectFault(
       { method: 'POST', path: '/interactions/:id/:token/callback' },
-      { kind: 'rateLimit', retryAfterMs: 150 },
+      { kind: 'rateLimit', retryAfterMs: 100 },
     );
 
     const ping = server.sendSlashCommand({ name: 'ping' });
@@ -404,8 +398,9 @@ describe('REST fault injection', () => {
     });
     expect(attempts.map((r) => r.status)).toEqual([429, 204]);
     expect(attempts[0]?.fault).toBe('rateLimit');
-    expect(attempts[0]?.responseBody).toMatchObject({ retry_after: 0.15, global: false });
-    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(140);
+    expect(attempts[0]?.responseBody).toMatchObject({ retry_after: 0.1, global: false });
+    // Waited at least retry_after (a lower bound: a busy machine only makes it longer).
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(90);
     expect(server.callbacksFor(ping)).toHaveLength(1);
     expect(fault.hits).toBe(1);
     expect(errors).toEqual([]);
@@ -454,29 +449,34 @@ describe('REST fault injection', () => {
     expect(codes).toEqual([10062]);
   });
 
-  it('delays a response without changing it', async () => {
+  it('holds a response until the test releases it, without changing it', async () => {
     const { server, client } = await readyClient();
-    let replyMs = 0;
+    let replied = false;
     handle(client, async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
-      const started = performance.now();
       await interaction.reply('slow pong');
-      replyMs = performance.now() - started;
+      replied = true;
     });
-    server.injectFault(
-      { path: '/interactions/:id/:token/callback' },
-      { kind: 'delay', delayMs: 300 },
-    );
+    let release = () => {};
+    const until = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.injectFault({ path: '/interactions/:id/:token/callback' }, { kind: 'delay', until });
 
     const ping = server.sendSlashCommand({ name: 'ping' });
-    await server.waitForResponse(ping);
-    await server.waitFor(() => replyMs > 0);
-    expect(replyMs).toBeGreaterThanOrEqual(290);
-    expect(server.callbackAttemptsFor(ping).map((r) => r.fault)).toEqual(['delay']);
+    expect((await server.waitForResponse(ping)).content).toBe('slow pong');
+    expect(replied).toBe(false);
+    expect(server.callbackAttemptsFor(ping).map((r) => r.status)).toEqual([0]);
+    release();
+    await server.waitFor(() => replied);
+    expect(server.callbackAttemptsFor(ping).map((r) => [r.fault, r.status])).toEqual([
+      ['delay', 204],
+    ]);
   });
 
   it('enforces one callback per interaction (40060) and the acknowledgement deadline (10062)', async () => {
-    const { server } = await readyClient({ interactionTimeoutMs: 300 });
+    let now = 0;
+    const { server } = await readyClient({ interactionTimeoutMs: 3000, now: () => now });
     const callback = (id: string, token: string) =>
       fetch(`${server.restBase}/v10/interactions/${id}/${token}/callback`, {
         method: 'POST',
@@ -494,7 +494,7 @@ describe('REST fault injection', () => {
     });
 
     const late = server.sendSlashCommand({ name: 'ping' });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    now += 3001;
     const tooLate = await callback(late.id, late.token);
     expect(tooLate.status).toBe(404);
     expect(await tooLate.json()).toMatchObject({ code: 10062 });

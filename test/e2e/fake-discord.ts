@@ -57,6 +57,11 @@ export interface FakeDiscordOptions {
   checkRestAuth?: boolean;
   /** Receives one line per request/gateway event, with tokens redacted. Default: silent. */
   log?: (line: string) => void;
+  /**
+   * The clock behind every `at` and `createdAt`, and so behind the acknowledgement deadline.
+   * Default `performance.now`. A test passes a clock it moves to reach the deadline without waiting.
+   */
+  now?: () => number;
 }
 
 /** A guild definition for {@link FakeDiscordOptions.guilds}. */
@@ -87,7 +92,7 @@ export interface FakeUser {
 export interface RecordedRequest {
   /** Position in {@link FakeDiscord.requests}. */
   readonly index: number;
-  /** Arrival time, `performance.now()` milliseconds. */
+  /** Arrival time, milliseconds on the fake's clock ({@link FakeDiscordOptions.now}). */
   readonly at: number;
   readonly method: string;
   /** Path below `/api/v10`, URL-decoded per segment (`%40original` → `@original`). */
@@ -135,7 +140,13 @@ export type RestFault =
     }
   | { kind: 'status'; status: number; body?: unknown; delayMs?: number }
   | { kind: 'discordError'; code: number; message: string; status?: number; delayMs?: number }
-  | { kind: 'delay'; delayMs: number }
+  | {
+      kind: 'delay';
+      /** How long to hold the answer. Default 0. */
+      delayMs?: number;
+      /** Holds the answer until this settles too: the test decides when a slow Discord answers. */
+      until?: Promise<unknown>;
+    }
   | {
       kind: 'hangUp';
       /**
@@ -300,7 +311,7 @@ export interface InteractionHandle {
   readonly userId: string;
   /** Shard whose session received (or will replay) the dispatch. */
   readonly shardId: number;
-  /** `performance.now()` when the fake created and dispatched it. */
+  /** When the fake created and dispatched it, on the fake's clock ({@link FakeDiscordOptions.now}). */
   readonly createdAt: number;
   /** The full INTERACTION_CREATE payload. */
   readonly payload: Json;
@@ -640,7 +651,8 @@ export class FakeDiscord {
   private readonly interactions = new Map<string, InteractionState>();
   private readonly faults: FaultEntry[] = [];
   private readonly customRoutes: CustomRoute[] = [];
-  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly sleeps = new Set<{ timer?: NodeJS.Timeout; resolve: () => void }>();
+  private readonly now: () => number;
   private readonly defaultUser: FakeUser = {
     id: '111111111111111111',
     username: 'tester',
@@ -663,6 +675,7 @@ export class FakeDiscord {
       checkRestAuth: options.checkRestAuth ?? true,
     };
     this.log = options.log ?? (() => {});
+    this.now = options.now ?? (() => performance.now());
     this.botUser = {
       id: options.botUser?.id ?? '999999999999999999',
       username: options.botUser?.username ?? 'talkbot',
@@ -1259,7 +1272,7 @@ export class FakeDiscord {
       channelId,
       userId: user.id,
       shardId: session.shard[0],
-      createdAt: performance.now(),
+      createdAt: this.now(),
       payload,
     };
     this.interactions.set(handle.id, {
@@ -1316,7 +1329,7 @@ export class FakeDiscord {
     const relative = url.pathname.replace(API_VERSION_PREFIX, '');
     const record: RecordedRequest = {
       index: this.requests.length,
-      at: performance.now(),
+      at: this.now(),
       method: (req.method ?? 'GET').toUpperCase(),
       path: relative
         .split('/')
@@ -1358,7 +1371,8 @@ export class FakeDiscord {
     if (fault) {
       record.fault = fault.kind;
       this.changed();
-      await this.sleep(fault.delayMs);
+      await this.sleep(fault.delayMs ?? 0);
+      if (fault.until) await this.unlessClosed(fault.until);
     }
     return reply;
   }
@@ -1752,7 +1766,7 @@ export class FakeDiscord {
     const op = Number(payload.op);
     const d = isObject(payload.d) ? { ...payload.d } : payload.d;
     if (isObject(d) && 'token' in d) d.token = '<redacted>';
-    this.gatewayPayloads.push({ at: performance.now(), connectionId: connection.id, op, d });
+    this.gatewayPayloads.push({ at: this.now(), connectionId: connection.id, op, d });
     switch (op) {
       case 1:
         if (this.heartbeatAcks) this.sendPayload(connection, { op: 11 });
@@ -1775,7 +1789,7 @@ export class FakeDiscord {
     const shard: [number, number] = [Number(shardField[0] ?? 0), Number(shardField[1] ?? 1)];
     const tokenValid = d.token === this.token;
     const identify: GatewayIdentify = {
-      at: performance.now(),
+      at: this.now(),
       connectionId: connection.id,
       shard,
       intents: Number(d.intents ?? 0),
@@ -1899,7 +1913,7 @@ export class FakeDiscord {
     const seq = Number(d.seq ?? 0);
     const session = this.sessions.find((s) => s.sessionId === sessionId);
     const record: GatewayResume = {
-      at: performance.now(),
+      at: this.now(),
       connectionId: connection.id,
       path: connection.path,
       sessionId,
@@ -1987,6 +2001,18 @@ export class FakeDiscord {
   // -------------------------------------------------------------------------
   // Internals: misc
   // -------------------------------------------------------------------------
+
+  /** Waits for `promise`, or less when the fake closes first. */
+  private async unlessClosed(promise: Promise<unknown>): Promise<void> {
+    if (this.closed) return;
+    let entry: { resolve: () => void } | undefined;
+    const closing = new Promise<void>((resolve) => {
+      entry = { resolve };
+      this.sleeps.add(entry);
+    });
+    await Promise.race([promise.catch(() => {}), closing]);
+    if (entry) this.sleeps.delete(entry);
+  }
 
   /** A sleep that ends early when the fake closes, so no timer outlives it. */
   private sleep(ms: number): Promise<void> {

@@ -3,8 +3,10 @@
  * on callbacks and webhooks, 500/502, a REST that answers slowly, gateway
  * drops mid-burst (1006 and 4000), INVALID_SESSION, and interactions that were
  * already answered (40060) or expired (10062). In every case each interaction
- * that can still be answered is answered exactly once, in time, and the bot
- * neither crashes nor retries in a storm.
+ * that can still be answered is acknowledged exactly once (work that may be
+ * slow only after a deferral), and the bot neither crashes nor retries in a storm.
+ * Nothing here waits on the clock: slow answers are held by promises the test
+ * releases, and how fast the bot answers is measured by `npm run load`.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,8 +26,6 @@ import {
 
 const CALLBACK = '/interactions/:id/:token/callback';
 const EDIT_ORIGINAL = '/webhooks/:app/:token/messages/:message';
-/** Discord's 3 s to acknowledge; the fake refuses later callbacks with 10062. */
-const DEADLINE_MS = 3000;
 const QUESTIONS = [
   'Who led Ukraine’s delegation?',
   'How many prisoners of war were swapped?',
@@ -63,7 +63,7 @@ function refresh(): InteractionHandle {
 
 /**
  * Waits until each interaction is answered (a deferred one also edited), then
- * a little longer, so that a second callback or a retry storm would show.
+ * a little longer (100 ms), so that a second callback or a retry storm would show.
  */
 async function settle(handles: InteractionHandle[], timeoutMs = 8000): Promise<void> {
   const { fake } = harness;
@@ -79,16 +79,21 @@ async function settle(handles: InteractionHandle[], timeoutMs = 8000): Promise<v
       }),
     { timeoutMs, description: `answers to ${handles.length} interactions` },
   );
-  await delay(150);
+  await delay(100);
 }
 
-/** Each handle has one accepted callback, sent before Discord's deadline. */
-function expectAnsweredOnceInTime(handles: InteractionHandle[]): void {
-  for (const handle of handles) {
-    const callbacks = harness.fake.callbacksFor(handle);
-    expect(callbacks).toHaveLength(1);
-    expect((callbacks[0]?.at ?? Infinity) - handle.createdAt).toBeLessThan(DEADLINE_MS);
-  }
+/** Each handle has exactly one callback that Discord accepted (`callbacksFor` lists only those). */
+function expectAnsweredOnce(handles: InteractionHandle[]): void {
+  for (const handle of handles) expect(harness.fake.callbacksFor(handle)).toHaveLength(1);
+}
+
+/** A promise the test settles when it chooses: a slow Discord, or slow work, held until then. */
+function held(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
 }
 
 /** Log lines about one interaction. */
@@ -98,8 +103,8 @@ function linesAbout(handle: InteractionHandle): Json[] {
 
 describe('REST errors the bot must ride out', () => {
   it.each<[string, RestFault]>([
-    ['a 429 with retry_after', { kind: 'rateLimit', retryAfterMs: 300 }],
-    ['a global 429', { kind: 'rateLimit', retryAfterMs: 300, global: true }],
+    ['a 429 with retry_after', { kind: 'rateLimit', retryAfterMs: 100 }],
+    ['a global 429', { kind: 'rateLimit', retryAfterMs: 100, global: true }],
     ['a 500', { kind: 'status', status: 500 }],
     ['a 502', { kind: 'status', status: 502 }],
   ])('%s on the callback: retried once, answered once', async (_, fault) => {
@@ -108,13 +113,13 @@ describe('REST errors the bot must ride out', () => {
     const handles = [ask(0), ask(1), ask(2)];
     await settle(handles);
     expect(injected.hits).toBe(1);
-    expectAnsweredOnceInTime(handles);
+    expectAnsweredOnce(handles);
     const attempts = handles.map((handle) => fake.callbackAttemptsFor(handle).length);
     expect(attempts.sort()).toEqual([1, 1, 2]);
   });
 
   it.each<[string, RestFault]>([
-    ['a 429 with retry_after', { kind: 'rateLimit', retryAfterMs: 300 }],
+    ['a 429 with retry_after', { kind: 'rateLimit', retryAfterMs: 100 }],
     ['a 500', { kind: 'status', status: 500 }],
     ['a 502', { kind: 'status', status: 502 }],
   ])('%s on the edit of a deferred reply: retried, edited once', async (_, fault) => {
@@ -123,7 +128,7 @@ describe('REST errors the bot must ride out', () => {
     const handle = refresh();
     await settle([handle]);
     expect(injected.hits).toBe(1);
-    expectAnsweredOnceInTime([handle]);
+    expectAnsweredOnce([handle]);
     const edits = fake.webhooksFor(handle).filter((r) => r.method === 'PATCH');
     expect(edits).toHaveLength(1);
     const tries = fake
@@ -133,37 +138,47 @@ describe('REST errors the bot must ride out', () => {
     expect(JSON.stringify(edits[0]?.body)).toMatch(/Refreshed|Refreshed moments ago/);
   });
 
-  it('a callback whose answer takes 2 s holds up no other interaction', async () => {
+  it('a callback Discord is slow to answer holds up no other interaction', async () => {
     const { fake } = harness;
-    fake.injectFault({ method: 'POST', path: CALLBACK }, { kind: 'delay', delayMs: 2000 });
+    const slowDiscord = held();
+    fake.injectFault(
+      { method: 'POST', path: CALLBACK },
+      { kind: 'delay', until: slowDiscord.promise },
+    );
     const slow = ask(0);
     await fake.waitFor(() => fake.callbacksFor(slow)[0]);
     const others = [ask(1), ask(2), ask(3)];
-    await settle(others, 1500);
-    for (const handle of others) {
-      expect((fake.callbacksFor(handle)[0]?.at ?? Infinity) - handle.createdAt).toBeLessThan(1000);
-    }
-    await delay(2100);
-    expectAnsweredOnceInTime([slow, ...others]);
+    // All three are answered while the first callback's answer is still held.
+    await settle(others);
+    expectAnsweredOnce(others);
+    expect(fake.callbackAttemptsFor(slow).map((r) => r.status)).toEqual([0]);
+    slowDiscord.resolve();
+    await fake.waitFor(() => fake.callbackAttemptsFor(slow)[0]?.status);
+    expectAnsweredOnce([slow]);
     expect(fake.callbackAttemptsFor(slow)).toHaveLength(1);
   });
 
-  it('work that takes 2 s is deferred within the deadline, then edited', async () => {
+  it('slow work is deferred before it starts, then edited when it ends', async () => {
     const { fake, library } = harness;
     const refreshNow = library.refresh.bind(library);
+    const workDone = held();
     vi.spyOn(library, 'refresh').mockImplementationOnce(async (options) => {
-      await delay(2000);
+      await workDone.promise;
       return refreshNow(options);
     });
     const handle = refresh();
-    await settle([handle], 6000);
-    expectAnsweredOnceInTime([handle]);
-    const [callback] = fake.callbacksFor(handle);
+    const [callback] = await fake.waitFor(() => {
+      const callbacks = fake.callbacksFor(handle);
+      return callbacks.length > 0 ? callbacks : undefined;
+    });
     expect((callback?.body as Json | undefined)?.type).toBe(
       CallbackType.DeferredChannelMessageWithSource,
     );
-    const [edit] = fake.webhooksFor(handle).filter((r) => r.method === 'PATCH');
-    expect((edit?.at ?? 0) - handle.createdAt).toBeGreaterThanOrEqual(2000);
+    expect(fake.webhooksFor(handle)).toEqual([]);
+    workDone.resolve();
+    await settle([handle]);
+    expectAnsweredOnce([handle]);
+    expect(fake.webhooksFor(handle).filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 });
 
@@ -185,7 +200,7 @@ describe('interactions Discord will not take a callback for', () => {
       fault,
     );
     await fake.waitFor(() => linesAbout(doomed).some((line) => line.msg === 'interaction failed'));
-    await delay(500);
+    await delay(100);
     // The reply, and at most one attempt to say sorry: both refused, never retried.
     expect(fake.callbackAttemptsFor(doomed).length).toBeLessThanOrEqual(2);
     const errors = linesAbout(doomed).filter((line) => Number(line.level) >= 50);
@@ -196,7 +211,7 @@ describe('interactions Discord will not take a callback for', () => {
     ).toBeLessThanOrEqual(2);
     const after = [ask(1), ask(2)];
     await settle(after);
-    expectAnsweredOnceInTime(after);
+    expectAnsweredOnce(after);
   });
 });
 
@@ -222,7 +237,7 @@ describe('gateway trouble mid-burst', () => {
     });
     const after = Array.from({ length: 8 }, (_, i) => ask(i));
     await settle([...before, ...during, ...after]);
-    expectAnsweredOnceInTime([...before, ...during, ...after]);
+    expectAnsweredOnce([...before, ...during, ...after]);
     expect(fake.openGatewayConnections).toBe(1);
   });
 
@@ -240,7 +255,7 @@ describe('gateway trouble mid-burst', () => {
     expect(fake.identifies.length).toBe(identifiesBefore + 1);
     const after = Array.from({ length: 8 }, (_, i) => ask(i));
     await settle(after);
-    expectAnsweredOnceInTime([...before, ...after]);
+    expectAnsweredOnce([...before, ...after]);
     expect(fake.openGatewayConnections).toBe(1);
   }, 15_000);
 });

@@ -4,7 +4,7 @@
  * a `/search` source, a button custom id, and typed into each autocomplete.
  * Then values a Discord client would never send (unknown choices, overlong or
  * mistyped options, missing options, unknown commands). Every interaction must
- * get exactly one answer in time, within Discord's limits, pinging nobody.
+ * get exactly one answer that Discord accepts, within Discord's limits, pinging nobody.
  * (`bot-hostile.test.ts` sends the same inputs one at a time and checks each reply's text.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,6 @@ import {
   type Json,
   type RawCommandOption,
 } from './fake-discord.ts';
-
-/** Discord's "The application did not respond" comes after 3 s; the fake refuses later callbacks. */
-const DEADLINE_MS = 3000;
 
 let harness: BotHarness;
 
@@ -56,14 +53,13 @@ async function settle(fake: FakeDiscord, handles: InteractionHandle[]): Promise<
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-/** Checks that each interaction was answered once, in time, and that what it got is valid. */
+/** Checks that each interaction had one callback Discord accepted, and that what it got is valid. */
 function expectAnsweredOnceAndValid(fake: FakeDiscord, handles: InteractionHandle[]): void {
   for (const handle of handles) {
     const callbacks = fake.callbacksFor(handle);
     const what = JSON.stringify(handle.payload.data).slice(0, 200);
     expect(callbacks, what).toHaveLength(1);
     const [callback] = callbacks;
-    expect((callback?.at ?? Infinity) - handle.createdAt, what).toBeLessThan(DEADLINE_MS);
     const body = callback?.body as Json;
     if (body.type === CallbackType.ApplicationCommandAutocompleteResult) {
       expect(choiceProblems(body.data), what).toEqual([]);
@@ -92,7 +88,7 @@ describe('every hostile input, all at once', () => {
       '/search source',
       (text: string) => ({ name: 'search', options: { query: 'prisoners', source: text } }),
     ],
-  ])('%s: one valid answer each, in time', async (_, build) => {
+  ])('%s: one valid answer each', async (_, build) => {
     const { fake } = harness;
     const handles = HOSTILE_INPUTS.map(({ text }) =>
       fake.sendSlashCommand({ ...build(text), user: freshUser() }),
@@ -105,7 +101,7 @@ describe('every hostile input, all at once', () => {
     ['/ask question', 'ask', 'question'],
     ['/search query', 'search', 'query'],
     ['/search source', 'search', 'source'],
-  ])('autocomplete of %s: valid choices each, in time', async (_, name, focused) => {
+  ])('autocomplete of %s: valid choices each', async (_, name, focused) => {
     const { fake } = harness;
     const handles = HOSTILE_INPUTS.map(({ text }) =>
       fake.sendAutocomplete({
