@@ -115,7 +115,7 @@ async function withLibrary<T>(
   const engine = new WorkerEngine({ answerWorkers: 1 });
   const library = Library.start({ seedsDir, engine, refreshCooldownMs: 0 });
   try {
-    await writeArticles(seedsDir, articles);
+    await writeArticleFiles(seedsDir, articles);
     await library.ready;
     return await use(library, engine);
   } finally {
@@ -124,7 +124,16 @@ async function withLibrary<T>(
   }
 }
 
-async function writeArticles(dir: string, articles: ReadonlyArray<Article>): Promise<void> {
+/**
+ * Writes articles as a corpus folder: `<id>.txt`, one paragraph a line, and a sidecar.
+ *
+ * @example
+ * await writeArticleFiles(dir, benchCorpus(seeds, loadSotuArticles(), 60_000));
+ */
+export async function writeArticleFiles(
+  dir: string,
+  articles: ReadonlyArray<Article>,
+): Promise<void> {
   for (const article of articles) {
     // Bench variants are named `id~n`; article file names allow letters, digits, `-`, `_`, `.`.
     const id = article.id.replaceAll('~', '-v');
