@@ -23,6 +23,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from '../src/corpus/load.ts';
+import { budgetsVerdict, formatBudgets, measureBudgets } from './lib/bench-budgets.ts';
 import { benchCorpus, countPassages } from './lib/bench-corpus.ts';
 import { measureSize, type SizeFigures } from './lib/bench-measure.ts';
 import { checkTargets, formatReport, type SizeFailure } from './lib/bench-report.ts';
@@ -98,6 +99,7 @@ async function runAll(): Promise<void> {
   const results: Array<SizeFigures | SizeFailure> = [];
   for (const size of sizes) results.push(await runSize(size));
   const workers = values.workers === 'off' ? null : await runWorkers();
+  const budgets = await measureBudgets(fileURLToPath(new URL('../seeds', import.meta.url)));
   const header = [
     `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ` +
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, flags: ${process.execArgv.join(' ') || 'none'}`,
@@ -116,10 +118,17 @@ async function runAll(): Promise<void> {
         : `${formatWorkers(workers).join('\n')}\n`,
     );
   }
+  process.stdout.write(`\n${formatBudgets(budgets).join('\n')}\n`);
   if (values.json) {
-    await writeFile(values.json, `${JSON.stringify({ header, results, workers }, null, 2)}\n`);
+    await writeFile(
+      values.json,
+      `${JSON.stringify({ header, results, workers, budgets }, null, 2)}\n`,
+    );
   }
-  if (values.check) process.exitCode = Math.max(checkVerdict(results), workersVerdict(workers));
+  if (values.check) {
+    const verdicts = [checkVerdict(results), workersVerdict(workers), budgetsVerdict(budgets)];
+    process.exitCode = Math.max(...verdicts);
+  }
 }
 
 /**

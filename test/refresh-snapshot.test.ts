@@ -110,7 +110,8 @@ describe('Library.open with a snapshot', () => {
 });
 
 /**
- * A child process that saves a large index over `path`, stalling (forever)
+ * A child process that saves an index over `path` (about 70 KB gzipped, several
+ * chunks, yet quick to build on a busy machine), stalling (forever)
  * after the first chunk of the temporary file reached the disk, so it can be
  * killed in the middle of the write.
  */
@@ -141,7 +142,7 @@ const { saveSnapshot } = await import(${JSON.stringify(pathToFileURL('src/search
 let seed = 7;
 const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
 const word = () => Array.from({ length: 4 + (next() % 6) }, () => String.fromCharCode(97 + (next() % 26))).join('');
-const articles = Array.from({ length: 150 }, (_, a) => ({
+const articles = Array.from({ length: 20 }, (_, a) => ({
   id: 'a' + a, title: 'T' + a, titleDerived: false, publisher: null, published: null, url: null,
   paragraphs: Array.from({ length: 20 }, (_, p) => ({
     number: p + 1, text: Array.from({ length: 40 }, word).join(' ') + '.', boilerplate: null,
