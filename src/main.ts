@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
 import { type Config, type LogLevel, loadConfigOrExit } from './config.ts';
 import { PromptGuard } from './console/prompt-guard.ts';
+import { renderRefresh } from './console/render.ts';
 import { startBot } from './discord/client.ts';
 import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
 import { Insights } from './insights/insights.ts';
@@ -29,15 +30,15 @@ const SHUTDOWN_REFRESH_WAIT_MS = 5000;
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   // The console shows the operator only warnings and errors, and never over the prompt.
-  const guard = config.discordToken ? null : new PromptGuard();
+  const consoleMode = !config.discordToken;
+  const guard = new PromptGuard();
   const logger = createLogger({
-    level: guard ? atLeastWarn(config.logLevel) : config.logLevel,
+    level: consoleMode ? atLeastWarn(config.logLevel) : config.logLevel,
     format: chooseLogFormat(config.logFormat),
     colorize: process.stderr.isTTY === true,
-    // The console's reader wants the sentence; the audit record is for log collectors.
-    ...(guard ? { hide: ['audit'] } : {}),
     secrets: [config.discordToken],
-    ...(guard ? { destination: guard } : {}),
+    // The console's reader wants the sentence; the audit record is for log collectors.
+    ...(consoleMode ? { destination: guard, hide: ['audit'] } : {}),
   });
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: describeError(reason) }, 'unhandled promise rejection');
@@ -77,10 +78,17 @@ async function main(): Promise<void> {
   });
 
   if (!config.discordToken) {
-    const library = await Library.open(options).catch(couldNotLoad);
-    followFiles(config, library, audit);
+    // A refresh the operator asked for outside the console (SIGHUP, a file change) says what it did there too.
+    const log = (event: LibraryEvent) => {
+      audit(event);
+      if (event.event === 'refresh' && event.requestedBy !== 'console') {
+        guard.print(`(${event.requestedBy ?? 'refresh'}) ${renderRefresh(event)}\n`);
+      }
+    };
+    const library = await Library.open({ ...options, log }).catch(couldNotLoad);
+    followFiles(config, library, log);
     const { runConsole } = await import('./console/console.ts');
-    await runConsole(library, { insights, ...(guard ? { guard } : {}) });
+    await runConsole(library, { insights, guard });
     insights.close();
     return;
   }

@@ -128,6 +128,25 @@ describe('PromptGuard', () => {
     terminal.close();
   });
 
+  it('prints a notice for the operator above the prompt too', () => {
+    const { output, terminal, drawn } = fakeTerminal();
+    const guard = new PromptGuard({
+      write: () => {},
+      promptOutput: output as unknown as NodeJS.WriteStream,
+    });
+    guard.attach(terminal);
+    terminal.prompt();
+    guard.setWaiting(true);
+    const before = drawn().length;
+    guard.print('(SIGHUP) Refreshed: 1 article, 28 passages.\n');
+    const after = drawn().slice(before);
+    expect(
+      after.startsWith('\u001b[1G\u001b[2K(SIGHUP) Refreshed: 1 article, 28 passages.\n'),
+    ).toBe(true);
+    expect(after.slice(after.indexOf('\n'))).toContain('ask> ');
+    terminal.close();
+  });
+
   it('leaves the screen alone while a command runs', () => {
     const { output, terminal, drawn } = fakeTerminal();
     const guard = new PromptGuard({

@@ -43,13 +43,26 @@ export class PromptGuard {
 
   /** Writes one log line (ending with a newline) without writing over the prompt. */
   write(line: string): void {
+    this.#abovePrompt(() => this.#write(line));
+  }
+
+  /**
+   * Prints text for the operator (ending with a newline) on the console's own
+   * output, above the prompt, such as the result of a refresh they asked for
+   * with SIGHUP.
+   */
+  print(text: string): void {
+    this.#abovePrompt(() => this.#promptOutput.write(text));
+  }
+
+  #abovePrompt(write: () => void): void {
     const terminal = this.#terminal;
     const onPrompt = terminal !== null && this.#waiting && this.#promptOutput.isTTY === true;
     if (onPrompt) {
       cursorTo(this.#promptOutput, 0);
       clearLine(this.#promptOutput, 0);
     }
-    this.#write(line);
+    write();
     // `true` keeps the cursor where the operator was typing.
     if (onPrompt) terminal.prompt(true);
   }

@@ -55,4 +55,30 @@ describe('npm start without a token', () => {
       [40, 'skipped 1 file in the articles folder: scan.txt: is a binary file, not text'],
     ]);
   });
+
+  it('shows the result of a refresh asked for with SIGHUP, at the pid its banner gives', async () => {
+    const console = runProcess('src/main.ts', {
+      cwd: workDir,
+      env: { SNAPSHOT_PATH: 'off' },
+      input: '',
+      keepInputOpen: true,
+    });
+    await waitFor(() => /kill -HUP (\d+)/.test(console.stdout()), 'the banner');
+    const pid = Number(/kill -HUP (\d+)/.exec(console.stdout())?.[1]);
+    process.kill(pid, 'SIGHUP');
+    await waitFor(
+      () => console.stdout().includes('(SIGHUP) Refreshed: 1 article'),
+      'the refresh result',
+    );
+    console.child.stdin?.end('/quit\n');
+    expect(await console.exited).toBe(0);
+    expect(console.stderr()).toBe('');
+  });
 });
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 25) {
+    if (waited > 20_000) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}

@@ -24,7 +24,8 @@ export interface RunningProcess {
 
 /**
  * Starts `tsx <script>` (the project's own tsx, as `npm start` runs it),
- * with `input` on its standard input when given.
+ * with `input` on its standard input when given (then closed, unless
+ * `keepInputOpen`: the test writes more to `child.stdin`).
  *
  * @example
  * const bot = runProcess('src/main.ts', { cwd: workDir, env: { SNAPSHOT_PATH: 'off' } });
@@ -32,7 +33,7 @@ export interface RunningProcess {
  */
 export function runProcess(
   script: string,
-  options: { cwd: string; env?: Record<string, string>; input?: string },
+  options: { cwd: string; env?: Record<string, string>; input?: string; keepInputOpen?: boolean },
 ): RunningProcess {
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
     cwd: options.cwd,
@@ -40,7 +41,10 @@ export function runProcess(
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   // Typed lines, as a person would pipe them in; the end of input ends the console.
-  if (options.input !== undefined) child.stdin?.end(options.input);
+  if (options.input !== undefined) {
+    if (options.keepInputOpen) child.stdin?.write(options.input);
+    else child.stdin?.end(options.input);
+  }
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
