@@ -18,6 +18,7 @@
  *   npm run eval -- --verbose             # also list the misses of sets that have been read
  *   npm run eval -- --json                # figures as JSON
  *
+ * rank@1 is hit@1 of the ranking alone, never refusing: what better refusals could gain at most.
  * The misses of sets kept unread ({@link UNREAD}) are never printed, only their figures.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -200,12 +201,12 @@ export function figures(t: Tally) {
   };
 }
 
-const HEADER = `${'set'.padEnd(34)} ${'n'.padStart(7)}  ${'hit@1'.padStart(6)} ${'hit@3'.padStart(6)} ${'abs-A'.padStart(6)} ${'abs-U'.padStart(6)} | raw: ${'hit@1'.padStart(6)} ${'hit@3'.padStart(6)} ${'abs-A'.padStart(6)} ${'abs-U'.padStart(6)}`;
+const HEADER = `${'set'.padEnd(34)} ${'n'.padStart(7)}  ${'hit@1'.padStart(6)} ${'hit@3'.padStart(6)} ${'abs-A'.padStart(6)} ${'abs-U'.padStart(6)} ${'rank@1'.padStart(6)} | raw: ${'hit@1'.padStart(6)} ${'hit@3'.padStart(6)} ${'abs-A'.padStart(6)} ${'abs-U'.padStart(6)}`;
 
 function row(t: Tally): string {
   const f = figures(t);
   const n = (x: number) => x.toFixed(3).padStart(6);
-  return `${t.name.padEnd(34)} ${`${t.answerable}+${t.unanswerable}`.padStart(7)}  ${n(f.hitAt1)} ${n(f.hitAt3)} ${n(f.abstainAnswerable)} ${n(f.abstainUnanswerable)} | raw: ${n(f.raw.hitAt1)} ${n(f.raw.hitAt3)} ${n(f.raw.abstainAnswerable)} ${n(f.raw.abstainUnanswerable)}`;
+  return `${t.name.padEnd(34)} ${`${t.answerable}+${t.unanswerable}`.padStart(7)}  ${n(f.hitAt1)} ${n(f.hitAt3)} ${n(f.abstainAnswerable)} ${n(f.abstainUnanswerable)} ${n(f.rankedHitAt1)} | raw: ${n(f.raw.hitAt1)} ${n(f.raw.hitAt3)} ${n(f.raw.abstainAnswerable)} ${n(f.raw.abstainUnanswerable)}`;
 }
 
 /** MiniSearch with default options over the same content paragraphs. */

@@ -7,7 +7,7 @@ import {
   MetadataError,
   parseMetadata,
 } from '../src/corpus/metadata.ts';
-import { splitParagraphs, splitSentences } from '../src/corpus/split.ts';
+import { splitParagraphs, splitPassages, splitSentences } from '../src/corpus/split.ts';
 
 const SEED = readFileSync(new URL('../seeds/000_54ae5372d3de91ff.txt', import.meta.url), 'utf8');
 
@@ -23,12 +23,13 @@ describe('splitting', () => {
     ]);
   });
 
-  it('cuts a whole speech on one line into paragraph-sized passages at sentence ends', () => {
+  it('keeps a whole speech on one line as one paragraph, and cuts it into passages at sentence ends', () => {
     const speech = Array.from(
       { length: 60 },
       (_, i) => `This is sentence number ${i} of the speech.`,
     ).join(' ');
-    const passages = splitParagraphs(speech);
+    expect(splitParagraphs(speech)).toEqual([speech]);
+    const passages = splitPassages(speech);
     expect(passages.length).toBeGreaterThan(2);
     for (const passage of passages) {
       expect(passage.length).toBeLessThanOrEqual(650);

@@ -416,11 +416,15 @@ describe('every rendered Discord payload fits and never pings', () => {
       results: fc.array(passage, { maxLength: 5 }),
       extra: fc.nat({ max: 1000 }),
     })
-    .map(({ extra, ...answer }) => ({
-      ...answer,
-      question: cleanInput(answer.question),
-      total: answer.results.length + extra,
-    }));
+    // Deliberately looser than the Answer union: rendering must survive any shape.
+    .map(
+      ({ extra, ...answer }) =>
+        ({
+          ...answer,
+          question: cleanInput(answer.question),
+          total: answer.results.length + extra,
+        }) as unknown as Answer,
+    );
   const request = (query: string): fc.Arbitrary<QueryRequest> =>
     fc.record({
       mode: fc.constantFrom('ask' as const, 'search' as const),
@@ -472,7 +476,7 @@ describe('every rendered Discord payload fits and never pings', () => {
           const customIds = new CustomIdCodec();
           const rendered = renderAnswer(result, req, { customIds });
           checkPayload(rendered, customIds);
-          const miss = { ...result, answered: false };
+          const miss = { ...result, answered: false } as unknown as Answer;
           checkPayload(renderMiss(miss, req, { customIds }), customIds);
         },
       ),

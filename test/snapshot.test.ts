@@ -110,7 +110,7 @@ describe('saveSnapshot and loadSnapshot', () => {
     );
     // Same terms, postings and tree layout, so ties come out in the same order.
     expect(JSON.stringify(loaded.engine)).toBe(JSON.stringify(index.engine));
-    expect(loaded.articleTerms).toEqual(index.articleTerms);
+    expect(loaded.initialisms).toEqual(index.initialisms);
     for (const question of QUESTIONS) {
       expect(answer(loaded, question, { limit: 5 })).toEqual(answer(index, question, { limit: 5 }));
       expect(searchPassages(loaded, question)).toEqual(searchPassages(index, question));

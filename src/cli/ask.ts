@@ -16,12 +16,13 @@ import { Library } from '../library.ts';
  * The machine-readable form of an answer; other tools depend on exactly these fields.
  *
  * @example
- * toJsonAnswer(answer, 1.2) // => { question, answered, ms: 1.2, results: [{ text, highlight, score, source }] }
+ * toJsonAnswer(answer, 1.2) // => { question, answered, code?, reason?, ms: 1.2, results: [{ text, highlight, score, source }] }
  */
 export function toJsonAnswer(answer: Answer, ms: number) {
   return {
     question: answer.question,
     answered: answer.answered,
+    ...(answer.code !== undefined ? { code: answer.code } : {}),
     ...(answer.reason !== undefined ? { reason: answer.reason } : {}),
     ...(answer.suggestions !== undefined ? { suggestions: answer.suggestions } : {}),
     ms: Math.round(ms * 1000) / 1000,

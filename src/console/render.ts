@@ -1,4 +1,9 @@
-import type { Answer, AnswerPassage, PassageSource } from '../answer/answer.ts';
+import {
+  type Answer,
+  type AnswerPassage,
+  citeParagraph,
+  type PassageSource,
+} from '../answer/answer.ts';
 import { formatPublished } from '../corpus/metadata.ts';
 import type { RefreshReport, SourceSummary } from '../library.ts';
 
@@ -18,7 +23,8 @@ export const ANSI_STYLE: TextStyle = {
 export const PLAIN_STYLE: TextStyle = { bold: (text) => `**${text}**`, dim: (text) => text };
 
 /**
- * A source as one line: publisher · title · date · ¶N. A derived title is
+ * A source as one line: publisher · title · date · ¶N ("¶N, part 2" for a part
+ * of a long paragraph). A derived title is
  * marked so nobody takes it for the headline.
  *
  * @example
@@ -33,7 +39,7 @@ export function formatSource(source: PassageSource): string {
     source.publisher,
     title,
     source.published && formatPublished(source.published),
-    `¶${source.paragraph}`,
+    citeParagraph(source),
     source.url,
   ]
     .filter(Boolean)

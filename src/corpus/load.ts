@@ -2,11 +2,11 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { classifyBoilerplate } from './boilerplate.ts';
 import { type ArticleMetadata, deriveTitle, parseMetadata } from './metadata.ts';
-import { type SplitOptions, splitParagraphs } from './split.ts';
+import { splitParagraphs } from './split.ts';
 import type { Article, FileProblem } from './types.ts';
 
 /** Options for {@link loadCorpus}. */
-export interface LoadOptions extends SplitOptions {
+export interface LoadOptions {
   /** Largest article or metadata file read, in bytes. Default 2 MiB (a long report is ~50 KB). */
   maxFileBytes?: number;
 }
@@ -69,7 +69,7 @@ async function loadArticle(
 ): Promise<Article> {
   const text = await readTextFile(root, name, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   const metadata = await readMetadata(root, `${id}.json`, options);
-  const paragraphs = splitParagraphs(text, options).map((paragraph, index) => ({
+  const paragraphs = splitParagraphs(text).map((paragraph, index) => ({
     number: index + 1,
     text: paragraph,
     boilerplate: classifyBoilerplate(paragraph),

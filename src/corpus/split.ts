@@ -1,4 +1,4 @@
-/** Options for {@link splitParagraphs}. */
+/** Options for {@link splitPassages}. */
 export interface SplitOptions {
   /** A paragraph longer than this many characters is cut at sentence ends. Default 1200. */
   maxParagraphLength?: number;
@@ -14,27 +14,37 @@ const DEFAULT_SPLIT: Required<SplitOptions> = {
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 /**
- * Splits article text into paragraphs. Text with blank lines between blocks is
- * read as blank-line-separated paragraphs (lines inside a block are joined);
- * otherwise each line is a paragraph. A paragraph too long to read as one
- * (a whole speech on one line) is cut at sentence ends into passages of about
- * a news paragraph's length.
+ * Splits article text into paragraphs as a reader counts them. Text with blank
+ * lines between blocks is read as blank-line-separated paragraphs (lines inside
+ * a block are joined); otherwise each line is a paragraph.
  *
  * @example
  * splitParagraphs('First line.\nSecond line.') // => ['First line.', 'Second line.']
  * splitParagraphs('A\nstill A.\n\nB.') // => ['A still A.', 'B.']
  */
-export function splitParagraphs(text: string, options: SplitOptions = {}): string[] {
-  const { maxParagraphLength, targetPassageLength } = { ...DEFAULT_SPLIT, ...options };
+export function splitParagraphs(text: string): string[] {
   const normalized = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
   const blankLineSeparated = /\n[ \t]*\n/.test(normalized.trim());
   const blocks = blankLineSeparated ? normalized.split(/\n[ \t]*\n/) : normalized.split('\n');
   return blocks
     .map((block) => block.replace(/\s+/g, ' ').trim())
-    .filter((block) => block.length > 0)
-    .flatMap((block) =>
-      block.length > maxParagraphLength ? splitAtSentences(block, targetPassageLength) : [block],
-    );
+    .filter((block) => block.length > 0);
+}
+
+/**
+ * Cuts a paragraph too long to read as one answer (a whole speech on one
+ * line) at sentence ends into parts of about a news paragraph's length; a
+ * shorter paragraph is its own single part. The parts keep the paragraph's
+ * number: they are cited as "¶84, part 2".
+ *
+ * @example
+ * splitPassages('Short.') // => ['Short.']
+ */
+export function splitPassages(paragraph: string, options: SplitOptions = {}): string[] {
+  const { maxParagraphLength, targetPassageLength } = { ...DEFAULT_SPLIT, ...options };
+  return paragraph.length > maxParagraphLength
+    ? splitAtSentences(paragraph, targetPassageLength)
+    : [paragraph];
 }
 
 /**

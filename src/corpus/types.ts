@@ -29,7 +29,15 @@ export function articleMeta({
   published,
   url,
 }: ArticleMeta): ArticleMeta {
-  return { id, title, titleDerived, publisher, author: author ?? null, published, url };
+  return {
+    id,
+    title,
+    titleDerived,
+    publisher,
+    ...(author !== undefined ? { author } : {}),
+    published,
+    url,
+  };
 }
 
 /** One paragraph as a reader would count it. */

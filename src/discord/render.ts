@@ -13,7 +13,7 @@ import {
   TimestampStyles,
   time,
 } from 'discord.js';
-import type { Answer, AnswerPassage } from '../answer/answer.ts';
+import { type Answer, type AnswerPassage, citeParagraph } from '../answer/answer.ts';
 import { formatPublished } from '../corpus/metadata.ts';
 import type { Article } from '../corpus/types.ts';
 import type { AddSourceResult, RefreshReport, SourceSummary } from '../library.ts';
@@ -448,7 +448,7 @@ function fieldsLength(fields: ReadonlyArray<APIEmbedField>): number {
 
 /** A passage with its answering sentence in bold, then its source line, within `max`. */
 function passageBlock(passage: AnswerPassage, max: number): string {
-  const source = truncate(sourceLine(passage.source, passage.source.paragraph), max);
+  const source = truncate(sourceLine(passage.source, citeParagraph(passage.source)), max);
   const room = max - codePointLength(source) - 2;
   if (room <= 1) return source;
   return `${highlightedExcerpt(passage.text, passage.highlight, room)}\n\n${source}`;
@@ -509,12 +509,13 @@ function headline(icon: string, text: string): string {
 }
 
 /**
- * `📰 publisher · title · date · ¶N`: the title links to the article when its
- * URL is known, and is in italics when it was derived from the text.
+ * `📰 publisher · title · date · ¶N` (or `¶N, part 2`, see `citeParagraph`): the
+ * title links to the article when its URL is known, and is in italics when it
+ * was derived from the text.
  */
 function sourceLine(
   source: Pick<SourceSummary, 'title' | 'titleDerived' | 'publisher' | 'published' | 'url'>,
-  paragraph: number | null,
+  cited: string | null,
 ): string {
   const label = source.title.trim() ? fitEscaped(source.title, SOURCE_TITLE_LENGTH) : '(untitled)';
   const linked = markdownLink(label, source.url);
@@ -523,7 +524,7 @@ function sourceLine(
     source.publisher ? fitEscaped(source.publisher, SOURCE_PUBLISHER_LENGTH) : null,
     title,
     source.published ? fitEscaped(formatPublished(source.published), 40) : null,
-    paragraph === null ? null : `¶${paragraph}`,
+    cited,
   ].filter((part): part is string => part !== null);
   return `${Emoji.source} ${parts.join(' · ')}`;
 }

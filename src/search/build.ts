@@ -1,23 +1,35 @@
 import MiniSearch, { type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { splitPassages } from '../corpus/split.ts';
 import { type Article, type ArticleMeta, articleMeta } from '../corpus/types.ts';
-import { forEachTerm, indexTerms } from '../text/terms.ts';
-import { contextTerms } from './names.ts';
+import { analyzeText, type SentenceInfo, type TextAnalysis } from '../text/language.ts';
+import { foldText } from '../text/normalize.ts';
+import { forEachTerm, toTerm } from '../text/terms.ts';
 
-/** One indexed paragraph: the unit the bot answers with. */
+/** One indexed passage: a paragraph, or a part of a long one. The unit the bot answers with. */
 export interface Passage {
-  /** Stable id: article id and paragraph number, e.g. `000_54ae5372d3de91ff#6`. */
+  /** Stable id: article id and paragraph number, and the part when there are several (`sotu-1941#8.2`). */
   id: string;
   article: ArticleMeta;
+  /** The paragraph it cites, as a reader counts them (see `splitParagraphs`). */
   paragraph: number;
+  /** Which part of its paragraph, from 1; a paragraph short enough to read whole is 1 of 1. */
+  part: number;
+  parts: number;
   text: string;
+  /** Where each sentence ends and what kinds of answer it holds (see `language.ts`). */
+  sentences: ReadonlyArray<SentenceInfo>;
+  /** The passage's index terms, sentence by sentence: terms joined by spaces, sentences by newlines. */
+  terms: string;
+  /** Bits of every kind of answer its sentences hold. */
+  kinds: number;
 }
 
 /** What the index knows about one term. */
 export interface TermInfo {
-  /** How many passages contain it. */
+  /** How many passages contain it, in their text or their article's metadata. */
   passages: number;
-  /** The word as first written in the text ("Zelenskyy"), for suggestions and autocomplete. */
+  /** The word as first written ("Zelenskyy"), for suggestions and autocomplete. */
   word: string;
   /** How often it occurs, and how often capitalized: a word mostly capitalized is a name. */
   occurrences: number;
@@ -30,24 +42,31 @@ export interface TermInfo {
  */
 export interface SearchIndex {
   articles: ReadonlyArray<Article>;
-  /** Passages by MiniSearch document id (their position here). */
+  /** Passages by MiniSearch document id (their position here), in article and paragraph order. */
   passages: ReadonlyArray<Passage>;
-  /** MiniSearch over passage text; documents are passage positions. */
+  /** MiniSearch over passage terms and their article's metadata terms. */
   engine: MiniSearch<IndexedPassage>;
-  /** Every term of passage text, with its passage count and a readable form. */
+  /** Every term of passage text and metadata, with its passage count and a readable form. */
   vocabulary: SearchableMap<TermInfo>;
-  /** Terms of each article's title and publisher, which make its passages more relevant. */
-  articleTerms: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The words of passage text as written (folded, four letters or more), each
+   * with its term: a misspelt question word is matched against these, since
+   * the stem of a misspelling is no near spelling of the right word's stem.
+   */
+  words: SearchableMap<string>;
+  /**
+   * Names by their initials ("fdr" → the terms of "Franklin D. Roosevelt"):
+   * every run of two to four capitalised proper nouns in the text, title or author.
+   */
+  initialisms: ReadonlyMap<string, ReadonlyArray<string>>;
 }
 
 /** What MiniSearch indexes: the passage position and its terms, already processed. */
 export interface IndexedPassage {
   id: number;
   terms: string;
-  /** Names the passage refers to without spelling them out (see `names.ts`). */
-  context: string;
-  /** Names of the paragraph two before, which it may still refer to. */
-  earlier: string;
+  /** Terms of the article's title, author, publisher and year, shared by all its passages. */
+  meta: string;
 }
 
 /**
@@ -56,13 +75,35 @@ export interface IndexedPassage {
  * splits on the spaces between ready terms.
  */
 export const ENGINE_OPTIONS: Options<IndexedPassage> = {
-  fields: ['terms', 'context', 'earlier'],
-  tokenize: (terms) => terms.split(' '),
+  fields: ['terms', 'meta'],
+  tokenize: (terms) => terms.split(/[ \n]/),
   processTerm: (term) => term || null,
 };
 
 /**
- * Builds the search index of a corpus. Boilerplate paragraphs are left out.
+ * The metadata of an article as text to analyse: title (unless derived),
+ * author, publisher and year.
+ *
+ * @example
+ * metadataText({ title: 'T', titleDerived: false, author: 'A', publisher: null, published: '2009-01-01' }) // => 'T. A. 2009'
+ */
+export function metadataText(
+  meta: Pick<ArticleMeta, 'title' | 'titleDerived' | 'author' | 'publisher' | 'published'>,
+): string {
+  return [
+    meta.titleDerived ? null : meta.title,
+    meta.author,
+    meta.publisher,
+    meta.published?.slice(0, 4),
+  ]
+    .filter((part): part is string => Boolean(part))
+    .join('. ');
+}
+
+/**
+ * Builds the search index of a corpus. Boilerplate paragraphs are left out; a
+ * paragraph too long to read whole is cut into parts that cite its number.
+ * Each passage is analysed once here (sentences, lemmas, kinds of answer).
  *
  * @example
  * const index = buildIndex((await loadCorpus('seeds')).articles);
@@ -71,47 +112,132 @@ export const ENGINE_OPTIONS: Options<IndexedPassage> = {
 export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
   const engine = new MiniSearch<IndexedPassage>(ENGINE_OPTIONS);
   const passages: Passage[] = [];
-  // Counted in a plain Map (the hot path), moved into the searchable tree once at the end.
   const counts = new Map<string, TermInfo>();
-  const articleTerms = new Map<string, ReadonlySet<string>>();
+  const initialisms = new Map<string, string[]>();
+  const words = new SearchableMap<string>();
   for (const article of articles) {
     const meta = articleMeta(article);
-    const headerText = `${article.titleDerived ? '' : article.title} ${article.publisher ?? ''}`;
-    articleTerms.set(article.id, new Set(indexTerms(headerText)));
-    const content = article.paragraphs.filter((paragraph) => !paragraph.boilerplate);
-    const context = contextTerms(content.map((paragraph) => paragraph.text));
-    content.forEach((paragraph, i) => {
-      const terms: string[] = [];
-      const seen = new Set<string>();
-      forEachTerm(paragraph.text, (term, spelling, capitalized) => {
-        terms.push(term);
-        let info = counts.get(term);
-        if (!info) {
-          info = { passages: 0, word: spelling, occurrences: 0, capitalized: 0 };
-          counts.set(term, info);
-        }
-        info.occurrences += 1;
-        if (capitalized) info.capitalized += 1;
-        if (!seen.has(term)) {
+    const metaAnalysis = analyzeText(metadataText(meta));
+    const metaTerms: string[] = [];
+    forEachTerm(metaAnalysis, (term) => metaTerms.push(term));
+    const metaSpellings = new Map<string, string>();
+    forEachTerm(metaAnalysis, (term, token) => metaSpellings.set(term, token.value));
+    for (const name of namesIn(metaAnalysis)) {
+      addInitialism(initialisms, name);
+      // The initials of the article's own people ("FDR") are part of its metadata.
+      metaTerms.push(initialsOf(name));
+    }
+    const metaText = metaTerms.join(' ');
+    for (const paragraph of article.paragraphs) {
+      if (paragraph.boilerplate) continue;
+      const parts = splitPassages(paragraph.text);
+      parts.forEach((text, i) => {
+        const analysis = analyzeText(text);
+        const seen = new Set<string>();
+        const sentenceTerms: string[][] = analysis.sentences.map(() => []);
+        forEachTerm(analysis, (term, token, position) => {
+          sentenceTerms[analysis.sentenceOf[position] ?? 0]?.push(term);
+          const info = countTerm(counts, term, token.value, !seen.has(term));
           seen.add(term);
-          info.passages += 1;
+          info.occurrences += 1;
+          if (/^\p{Lu}/u.test(token.value)) info.capitalized += 1;
+          if (token.normal.length >= MIN_WORD_LENGTH && !words.has(token.normal)) {
+            words.set(foldText(token.normal), term);
+          }
+        });
+        for (const term of metaTerms) {
+          if (!seen.has(term)) countTerm(counts, term, metaSpellings.get(term) ?? term, true);
+          seen.add(term);
         }
+        for (const name of namesIn(analysis)) addInitialism(initialisms, name);
+        const terms = sentenceTerms.map((sentence) => sentence.join(' ')).join('\n');
+        engine.add({ id: passages.length, terms, meta: metaText });
+        passages.push({
+          id:
+            parts.length > 1
+              ? `${article.id}#${paragraph.number}.${i + 1}`
+              : `${article.id}#${paragraph.number}`,
+          article: meta,
+          paragraph: paragraph.number,
+          part: i + 1,
+          parts: parts.length,
+          text,
+          sentences: analysis.sentences,
+          terms,
+          kinds: analysis.sentences.reduce((all, sentence) => all | sentence.kinds, 0),
+        });
       });
-      engine.add({
-        id: passages.length,
-        terms: terms.join(' '),
-        context: context[i]?.near.join(' ') ?? '',
-        earlier: context[i]?.earlier.join(' ') ?? '',
-      });
-      passages.push({
-        id: `${article.id}#${paragraph.number}`,
-        article: meta,
-        paragraph: paragraph.number,
-        text: paragraph.text,
-      });
-    });
+    }
   }
   const vocabulary = new SearchableMap<TermInfo>();
   for (const [term, info] of counts) vocabulary.set(term, info);
-  return { articles, passages, engine, vocabulary, articleTerms };
+  return { articles, passages, engine, vocabulary, words, initialisms };
 }
+
+/** Shorter words are not kept for spelling: too many words are one edit from them. */
+const MIN_WORD_LENGTH = 4;
+
+function countTerm(
+  counts: Map<string, TermInfo>,
+  term: string,
+  spelling: string,
+  newPassage: boolean,
+): TermInfo {
+  let info = counts.get(term);
+  if (!info) {
+    info = { passages: 0, word: spelling.replace(/['’]s$/, ''), occurrences: 0, capitalized: 0 };
+    counts.set(term, info);
+  }
+  if (newPassage) info.passages += 1;
+  return info;
+}
+
+/** Longest and shortest names whose initials are recorded, in words. */
+const NAME_WORDS = { min: 2, max: 4 } as const;
+
+/**
+ * The names in an analysed text: runs of two to four capitalised proper
+ * nouns ("Franklin D. Roosevelt"), as their words.
+ *
+ * @example
+ * namesIn(analyzeText('John F. Kennedy spoke.')) // => [['John', 'F.', 'Kennedy']]
+ */
+export function namesIn(analysis: TextAnalysis): string[][] {
+  const names: string[][] = [];
+  let run: string[] = [];
+  const close = () => {
+    if (run.length >= NAME_WORDS.min && run.length <= NAME_WORDS.max) names.push(run);
+    run = [];
+  };
+  for (const token of analysis.tokens) {
+    if (token.pos === 'PROPN' && /^\p{Lu}/u.test(token.value)) run.push(token.value);
+    else close();
+  }
+  close();
+  return names;
+}
+
+/**
+ * The initials of a name, folded: "Franklin D. Roosevelt" → "fdr".
+ *
+ * @example
+ * initialsOf(['Lyndon', 'B.', 'Johnson']) // => 'lbj'
+ */
+export function initialsOf(name: ReadonlyArray<string>): string {
+  return name.map((word) => word.charAt(0).toLowerCase()).join('');
+}
+
+/** Records a name under its initials, as the terms of its words. */
+function addInitialism(initialisms: Map<string, string[]>, name: string[]): void {
+  const key = initialsOf(name);
+  const terms = name.filter((word) => word.replace(/\./g, '').length > 1).map(toTerm);
+  if (terms.length === 0) return;
+  const expansion = terms.join(' ');
+  const known = initialisms.get(key);
+  if (!known) initialisms.set(key, [expansion]);
+  else if (!known.includes(expansion) && known.length < MAX_NAMES_PER_INITIALISM)
+    known.push(expansion);
+}
+
+/** Initials shared by more names than this say too little to expand to any of them. */
+const MAX_NAMES_PER_INITIALISM = 8;

@@ -10,6 +10,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Article, ArticleMeta, BoilerplateKind, Paragraph } from '../corpus/types.ts';
+import type { SentenceInfo } from '../text/language.ts';
 import {
   ENGINE_OPTIONS,
   type IndexedPassage,
@@ -27,6 +28,12 @@ import {
  * catches a damaged file; the end marker catches a truncated one.
  */
 const FORMAT = 'talkbot-index-snapshot';
+/**
+ * Version of the file's layout. 2: passages are parts of paragraphs that cite
+ * the paragraph's number, and carry their analysis (sentences, kinds of
+ * answer, terms); articles carry their author; names by initials.
+ */
+const FORMAT_VERSION = 2;
 /** A batch line is written once it holds this many characters. */
 const LINE_CHARS = 1 << 20;
 /**
@@ -44,7 +51,7 @@ const GZIP_LEVEL = 1;
  * Whole folders, so that a new module is covered without being listed here.
  */
 const INDEXING_SOURCE_DIRS = ['../text/', './'];
-const INDEXING_PACKAGES = ['minisearch', 'stemmer'];
+const INDEXING_PACKAGES = ['minisearch', 'stemmer', 'wink-nlp', 'wink-eng-lite-web-model'];
 
 let indexingCodeHash: string | undefined;
 
@@ -83,7 +90,7 @@ function indexingCode(): string {
  */
 export function corpusHash(articles: ReadonlyArray<Article>): string {
   const hash = createHash('sha256');
-  hash.update(`${FORMAT} ${indexingCode()}\n`);
+  hash.update(`${FORMAT} ${FORMAT_VERSION} ${indexingCode()}\n`);
   for (const article of articles) {
     hash.update(JSON.stringify(encodeArticleMeta(article)));
     for (const paragraph of article.paragraphs) {
@@ -150,7 +157,15 @@ export async function loadSnapshot(
 
 // --- Writing ---
 
-type ArticleMetaRecord = [string, string, boolean, string | null, string | null, string | null];
+type ArticleMetaRecord = [
+  string,
+  string,
+  boolean,
+  string | null,
+  string | null | 0,
+  string | null,
+  string | null,
+];
 
 function encodeArticleMeta(article: ArticleMeta): ArticleMetaRecord {
   return [
@@ -158,6 +173,8 @@ function encodeArticleMeta(article: ArticleMeta): ArticleMetaRecord {
     article.title,
     article.titleDerived,
     article.publisher,
+    // 0 for an article that has no author field at all, so that it loads back the same.
+    article.author === undefined ? 0 : article.author,
     article.published,
     article.url,
   ];
@@ -168,23 +185,37 @@ function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
   const { index: engineTerms, ...engineMeta } = index.engine.toJSON();
   yield JSON.stringify({
     format: FORMAT,
+    version: FORMAT_VERSION,
     hash,
     articles: index.articles.length,
     passages: index.passages.length,
     vocabulary: index.vocabulary.size,
+    words: index.words.size,
+    initialisms: index.initialisms.size,
     engineTerms: engineTerms.length,
   });
   const articlePositions = new Map<string, number>();
   for (const [position, article] of index.articles.entries()) {
     articlePositions.set(article.id, position);
     const paragraphs = article.paragraphs.flatMap((p) => [p.number, p.text, p.boilerplate]);
-    const terms = index.articleTerms.get(article.id);
-    yield JSON.stringify([...encodeArticleMeta(article), paragraphs, terms ? [...terms] : null]);
+    yield JSON.stringify([...encodeArticleMeta(article), paragraphs]);
   }
-  // Passages point at their article and paragraph instead of repeating them.
-  yield* batches(index.passages, 50_000, (passage) => [
+  // Passages point at their article and paragraph instead of repeating them;
+  // only a part of a long paragraph keeps its own text.
+  yield* batches(index.passages, 20_000, (passage) => [
     articlePositions.get(passage.article.id),
     passage.paragraph,
+    passage.part,
+    passage.parts,
+    passage.parts > 1 ? passage.text : 0,
+    passage.terms,
+    passage.sentences.flatMap((sentence) => [sentence.end, sentence.kinds]),
+  ]);
+  // Reversed on reading, like the vocabulary, so that near spellings come in the same order.
+  yield* batches(index.words.entries(), 20_000, ([word, term]) => [word, term]);
+  yield* batches(index.initialisms.entries(), 20_000, ([initials, names]) => [
+    initials,
+    names.join('|'),
   ]);
   // A radix tree lists its terms in the reverse of the order that rebuilds it
   // exactly; the reader inserts them backwards, so that fuzzy matches and
@@ -268,27 +299,57 @@ async function decodeIndex(
     return JSON.parse(line.value);
   };
   const header = (await next()) as Record<string, unknown>;
-  if (header?.format !== FORMAT || header.hash !== expectedHash) return null;
+  if (
+    header?.format !== FORMAT ||
+    header.version !== FORMAT_VERSION ||
+    header.hash !== expectedHash
+  ) {
+    return null;
+  }
   const articleCount = count(header.articles);
   const articles: Article[] = [];
   const metas: ArticleMeta[] = [];
-  const articleTerms = new Map<string, ReadonlySet<string>>();
   for (let i = 0; i < articleCount; i++) {
-    const { article, meta, terms } = decodeArticle(await next());
+    const { article, meta } = decodeArticle(await next());
     articles.push(article);
     metas.push(meta);
-    if (terms) articleTerms.set(article.id, terms);
   }
 
   const passages: Passage[] = [];
   const passageCount = count(header.passages);
   while (passages.length < passageCount) {
-    const batch = flatArray(await next(), 2);
-    for (let i = 0; i < batch.length; i += 2) {
-      passages.push(decodePassage(articles, metas, batch[i], batch[i + 1]));
+    const batch = flatArray(await next(), PASSAGE_FIELDS);
+    for (let i = 0; i < batch.length; i += PASSAGE_FIELDS) {
+      passages.push(decodePassage(articles, metas, batch.slice(i, i + PASSAGE_FIELDS)));
     }
   }
   check(passages.length === passageCount, 'passage count');
+
+  const wordEntries: Array<[string, string]> = [];
+  const wordCount = count(header.words);
+  while (wordEntries.length < wordCount) {
+    const batch = flatArray(await next(), 2);
+    for (let i = 0; i < batch.length; i += 2) {
+      const [word, term] = batch.slice(i, i + 2);
+      check(typeof word === 'string' && typeof term === 'string', 'word');
+      wordEntries.push([word, term]);
+    }
+  }
+  check(wordEntries.length === wordCount, 'word count');
+  const words = new SearchableMap<string>();
+  for (const [word, term] of wordEntries.reverse()) words.set(word, term);
+
+  const initialisms = new Map<string, ReadonlyArray<string>>();
+  const initialismCount = count(header.initialisms);
+  while (initialisms.size < initialismCount) {
+    const batch = flatArray(await next(), 2);
+    for (let i = 0; i < batch.length; i += 2) {
+      const [initials, names] = batch.slice(i, i + 2);
+      check(typeof initials === 'string' && typeof names === 'string', 'initialism');
+      initialisms.set(initials, names.split('|'));
+    }
+  }
+  check(initialisms.size === initialismCount, 'initialism count');
 
   const vocabularyEntries: Array<[string, TermInfo]> = [];
   const vocabularySize = count(header.vocabulary);
@@ -330,26 +391,34 @@ async function decodeIndex(
   const end = (await next()) as Record<string, unknown>;
   check(end?.end === true, 'end marker');
   check((await lines.next()).done === true, 'nothing after the end marker');
-  return { articles, passages, engine, vocabulary, articleTerms };
+  return { articles, passages, engine, vocabulary, words, initialisms };
 }
 
-function decodeArticle(record: unknown): {
-  article: Article;
-  meta: ArticleMeta;
-  terms: ReadonlySet<string> | null;
-} {
+/** Values per passage in a passage batch (see `encodeIndex`). */
+const PASSAGE_FIELDS = 7;
+
+function decodeArticle(record: unknown): { article: Article; meta: ArticleMeta } {
   check(Array.isArray(record) && record.length === 8, 'article record');
-  const [id, title, titleDerived, publisher, published, url, flat, terms] = record as unknown[];
+  const [id, title, titleDerived, publisher, author, published, url, flat] = record as unknown[];
   check(
     typeof id === 'string' &&
       typeof title === 'string' &&
       typeof titleDerived === 'boolean' &&
       isNullableString(publisher) &&
+      (author === 0 || isNullableString(author)) &&
       isNullableString(published) &&
       isNullableString(url),
     'article metadata',
   );
-  const meta = { id, title, titleDerived, publisher, published, url } as ArticleMeta;
+  const meta = {
+    id,
+    title,
+    titleDerived,
+    publisher,
+    ...(author === 0 ? {} : { author }),
+    published,
+    url,
+  } as ArticleMeta;
   const paragraphs: Paragraph[] = [];
   const values = flatArray(flat, 3);
   for (let i = 0; i < values.length; i += 3) {
@@ -361,23 +430,11 @@ function decodeArticle(record: unknown): {
       boilerplate: boilerplate as BoilerplateKind | null,
     });
   }
-  check(
-    terms === null || (Array.isArray(terms) && terms.every((t) => typeof t === 'string')),
-    'article terms',
-  );
-  return {
-    article: { ...meta, paragraphs },
-    meta,
-    terms: terms === null ? null : new Set(terms as string[]),
-  };
+  return { article: { ...meta, paragraphs }, meta };
 }
 
-function decodePassage(
-  articles: Article[],
-  metas: ArticleMeta[],
-  articlePosition: unknown,
-  number: unknown,
-): Passage {
+function decodePassage(articles: Article[], metas: ArticleMeta[], record: unknown[]): Passage {
+  const [articlePosition, number, part, parts, ownText, terms, flatSentences] = record;
   const article = articles[count(articlePosition)];
   const meta = metas[count(articlePosition)];
   check(article !== undefined && meta !== undefined, 'passage article');
@@ -388,11 +445,30 @@ function decodePassage(
       ? atPosition
       : article.paragraphs.find((p) => p.number === number);
   check(paragraph !== undefined, 'passage paragraph');
+  check(count(part) >= 1 && count(parts) >= count(part), 'passage part');
+  check(ownText === 0 || typeof ownText === 'string', 'passage text');
+  check(typeof terms === 'string', 'passage terms');
+  const values = flatArray(flatSentences, 2);
+  const sentences: SentenceInfo[] = [];
+  let kinds = 0;
+  for (let i = 0; i < values.length; i += 2) {
+    const sentence = { end: count(values[i]), kinds: count(values[i + 1]) };
+    kinds |= sentence.kinds;
+    sentences.push(sentence);
+  }
   return {
-    id: `${meta.id}#${paragraph.number}`,
+    id:
+      count(parts) > 1
+        ? `${meta.id}#${paragraph.number}.${part}`
+        : `${meta.id}#${paragraph.number}`,
     article: meta,
     paragraph: paragraph.number,
-    text: paragraph.text,
+    part: count(part),
+    parts: count(parts),
+    text: ownText === 0 ? paragraph.text : ownText,
+    sentences,
+    terms,
+    kinds,
   };
 }
 

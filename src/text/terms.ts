@@ -1,9 +1,9 @@
 import { stemmer } from 'stemmer';
-import { baseForm } from './irregular-verbs.ts';
+import { analyzeText, type TextAnalysis, type Token } from './language.ts';
+import { foldText } from './normalize.ts';
 import { americanize, foldTransliteration } from './spelling.ts';
-import { isStopWord } from './stopwords.ts';
-import { tokenize } from './tokenize.ts';
 
+/** English cardinal numerals, written as digits so that "two" and "2" are one term. */
 const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(
   Object.entries({
     zero: '0',
@@ -64,19 +64,17 @@ const STEM_EXCEPTIONS: ReadonlyMap<string, string> = new Map(
 /** Words longer than this are not words a reader types; they are cut so they cannot cost time. */
 const MAX_WORD_LENGTH = 40;
 
-// Stemming is the costliest step of indexing and the vocabulary is small next
-// to the text, so each distinct word is stemmed once.
 const termCache = new Map<string, string>();
 const TERM_CACHE_LIMIT = 500_000;
 
 /**
- * Turns one folded word (see `tokenize`) into its index term: number words
- * become digits, irregular past forms their base ("held" → "hold"), British spellings American, then Porter stemming
- * (with Porter2's exceptions: "news" is no plural) and transliteration folding.
+ * Turns one word, ideally its lemma (see `language.ts`), into its index term:
+ * folded, number words as digits ("two" → "2", "1,000" → "1000"), British
+ * spellings American, Porter stemming (with Porter2's exceptions: "news" is no
+ * plural), then transliteration folding ("Zelenskyy" = "Zelensky").
  *
  * @example
  * toTerm('defence') === toTerm('defense') // => true
- * toTerm('zelenskyy') === toTerm('zelensky') // => true
  * toTerm('thousand') // => '1000'
  */
 export function toTerm(word: string): string {
@@ -89,18 +87,18 @@ export function toTerm(word: string): string {
 }
 
 /**
- * {@link toTerm} without its cache, for words looked at once, such as the
- * spellings a typo may stand for: they would crowd the words of the articles out of it.
+ * {@link toTerm} without its cache, for words looked at once.
  *
  * @example
  * termOf('negotiations') // => 'negoti'
  */
 export function termOf(word: string): string {
-  const clipped = word.slice(0, MAX_WORD_LENGTH);
-  return (
-    NUMBER_WORDS.get(clipped) ??
-    (/^\d/.test(clipped) ? clipped : foldTransliteration(stem(americanize(baseForm(clipped)))))
-  );
+  const folded = foldText(word)
+    .replace(/['’]s$/, '')
+    .slice(0, MAX_WORD_LENGTH);
+  if (/^\d[\d,.]*$/.test(folded)) return folded.replace(/,/g, '').replace(/\.$/, '');
+  const clipped = folded.replace(/\.+$/, '').replace(/\./g, '');
+  return NUMBER_WORDS.get(clipped) ?? foldTransliteration(stem(americanize(clipped)));
 }
 
 function stem(word: string): string {
@@ -108,30 +106,55 @@ function stem(word: string): string {
 }
 
 /**
- * Calls `visit` with each index term of a text and the word it came from, as
- * written (possessive removed): every word that is not a stop word, and for a hyphenated compound both
- * the whole ("ceasefire") and its parts. The one definition of what a text
- * contributes to the index, shared by indexing and questions.
+ * Whether a token carries meaning of its own: a word or number that is not in
+ * wink's stop-word list. A stop word written as an acronym ("US", "IT") counts.
  *
  * @example
- * forEachTerm('The cease-fire held.', (term) => console.log(term)) // ceasefir, ceas, fire, held
+ * isContent(analyzeText('the US').tokens[1]) // => true
+ */
+export function isContent(token: Token): boolean {
+  if (token.type !== 'word' && token.type !== 'number') return false;
+  if (!/[\p{L}\p{N}]/u.test(token.value)) return false;
+  if (token.type === 'number' || token.pos === 'NUM') return true;
+  return !token.stop || (token.value.length > 1 && /^[A-Z.]+$/.test(token.value));
+}
+
+/**
+ * The index term of a content token (see {@link isContent}), or null: its
+ * lemma made a term (see {@link toTerm}).
+ *
+ * @example
+ * termOfToken(analyzeText('They led.').tokens[1]) // => 'lead'
+ */
+export function termOfToken(token: Token): string | null {
+  if (!isContent(token)) return null;
+  const term = toTerm(token.type === 'number' ? token.value : token.lemma || token.normal);
+  return term === '' ? null : term;
+}
+
+/**
+ * Calls `visit` with each index term of an analysed text, the token it came
+ * from and its position: each content token's term, and for a compound
+ * written with hyphens ("cease-fire") the whole as well ("ceasefire").
+ *
+ * @example
+ * forEachTerm(analyzeText('The cease-fire held.'), (term) => console.log(term)) // ceas, fire, ceasefir, held
  */
 export function forEachTerm(
-  text: string,
-  visit: (term: string, spelling: string, capitalized: boolean) => void,
+  analysis: TextAnalysis,
+  visit: (term: string, token: Token, position: number) => void,
 ): void {
-  for (const token of tokenize(text)) {
-    const first = token.original.charCodeAt(0);
-    const capitalized =
-      (first >= 65 && first <= 90) || (first > 127 && /^\p{Lu}/u.test(token.original));
-    const spelling = token.original.endsWith("'s") ? token.original.slice(0, -2) : token.original;
-    // "US" is a country, "us" a pronoun: words written in capitals are never stop words.
-    if (token.acronym || !isStopWord(token.word)) visit(toTerm(token.word), spelling, capitalized);
-    if (token.parts.length === 0) continue;
-    const partSpellings = spelling.split('-');
-    token.parts.forEach((part, i) => {
-      if (!isStopWord(part)) visit(toTerm(part), partSpellings[i] ?? part, capitalized);
-    });
+  const { tokens } = analysis;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const term = termOfToken(token);
+    if (term) visit(term, token, i);
+    const hyphen = tokens[i + 1];
+    const next = tokens[i + 2];
+    if (hyphen?.value === '-' && !hyphen.spaced && next && !next.spaced && next.type === 'word') {
+      const whole = toTerm(`${token.normal}${next.normal}`);
+      if (whole && term) visit(whole, { ...token, value: `${token.value}-${next.value}` }, i);
+    }
   }
 }
 
@@ -143,6 +166,6 @@ export function forEachTerm(
  */
 export function indexTerms(text: string): string[] {
   const terms: string[] = [];
-  forEachTerm(text, (term) => terms.push(term));
+  forEachTerm(analyzeText(text), (term) => terms.push(term));
   return terms;
 }

@@ -1,14 +1,33 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { baseForm } from './irregular-verbs.ts';
 
 /** Parts of speech whose synonyms help a question: nouns, verbs, adjectives, adverbs ("forever" ~ "eternally"). */
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
+/** WordNet's parts of speech. */
+export type PartOfSpeech = (typeof PARTS_OF_SPEECH)[number];
+
+/**
+ * WordNet's part of speech for a universal part-of-speech tag (as the language
+ * model gives them), or undefined for any: a proper noun ("Russian") may be
+ * WordNet's adjective, and other tags have no words there.
+ *
+ * @example
+ * wordNetPartOfSpeech('NOUN') // => 'noun'
+ */
+export function wordNetPartOfSpeech(tag: string): PartOfSpeech | undefined {
+  return (
+    { NOUN: 'noun', VERB: 'verb', ADJ: 'adj', ADV: 'adv' } as const satisfies Record<
+      string,
+      PartOfSpeech
+    >
+  )[tag as 'NOUN'];
+}
+
 /** How WordNet knows a word (see {@link WordNet.kind}). */
 export type WordKind = 'proper' | 'common' | 'adverb' | 'unknown';
 /** WordNet lists a word's senses most frequent first; rarer senses mostly add noise. */
-const SENSES_PER_WORD = 3;
+const SENSES_PER_WORD = 2;
 /** Derived forms, antonyms and pertainyms ("+", "!", "\\"). */
 const RELATED_POINTERS = new Set(['+', '!', '\\']);
 /** Fewer senses than for synonyms: related words drift further from the meaning. */
@@ -73,11 +92,12 @@ export class WordNet {
    * @example
    * new WordNet().synonyms('truce') // => ['armistice', 'cease-fire']
    */
-  synonyms(word: string): readonly string[] {
-    const cached = this.#cache.get(word);
+  synonyms(word: string, partOfSpeech?: PartOfSpeech): readonly string[] {
+    const key = `${partOfSpeech ?? ''}=${word}`;
+    const cached = this.#cache.get(key);
     if (cached) return cached;
     const found = new Set<string>();
-    for (const pos of PARTS_OF_SPEECH) {
+    for (const pos of partOfSpeech ? [partOfSpeech] : PARTS_OF_SPEECH) {
       for (const base of baseForms(word)) {
         const offsets = this.#senseOffsets(pos, base);
         for (const offset of offsets.slice(0, SENSES_PER_WORD)) {
@@ -89,7 +109,7 @@ export class WordNet {
     for (const base of baseForms(word)) found.delete(base);
     const result = [...found];
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(word, result);
+    this.#cache.set(key, result);
     return result;
   }
 
@@ -248,12 +268,12 @@ export class WordNet {
    * @example
    * new WordNet().related('decide') // includes 'decision'
    */
-  related(word: string): readonly string[] {
-    const key = `~${word}`;
+  related(word: string, partOfSpeech?: PartOfSpeech): readonly string[] {
+    const key = `~${partOfSpeech ?? ''}=${word}`;
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const found = new Set<string>();
-    for (const pos of PARTS_OF_SPEECH) {
+    for (const pos of partOfSpeech ? [partOfSpeech] : PARTS_OF_SPEECH) {
       for (const base of baseForms(word)) {
         const offsets = this.#senseOffsets(pos, base);
         for (const offset of offsets.slice(0, RELATED_SENSES)) {
@@ -307,8 +327,6 @@ function parseIndexLine(line: string): string[] {
  */
 function baseForms(word: string): string[] {
   const forms = [word];
-  const irregular = baseForm(word);
-  if (irregular !== word) forms.push(irregular);
   for (const [suffix, ending] of DETACHMENTS) {
     if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
       const stem = word.slice(0, -suffix.length);

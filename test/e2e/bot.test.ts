@@ -148,6 +148,7 @@ describe('/ask', () => {
     const spy = vi.spyOn(library, 'answer').mockResolvedValueOnce({
       question: 'Who led Ukrane’s delegation?',
       answered: false,
+      code: 'unknown-name',
       reason: 'No article mentions Ukrane.',
       suggestions: ['Who led Ukraine’s delegation?'],
       results: [],
@@ -190,23 +191,23 @@ describe('/ask', () => {
 describe('buttons', () => {
   it('pages with More results, sent only to the clicker', async () => {
     const { fake } = harness;
-    // Ranking is tuned elsewhere; the test needs only that "Russia" matches over ten passages.
-    const total = (await harness.library.search('Russia')).total;
+    // Ranking is tuned elsewhere; the test needs only that "Putin Russia" matches over ten passages.
+    const total = (await harness.library.search('Putin Russia')).total;
     expect(total).toBeGreaterThan(10);
-    const first = await replyOf(fake, slash('search', { query: 'Russia' }));
+    const first = await replyOf(fake, slash('search', { query: 'Putin Russia' }));
     expect(footerOf(first.message)).toBe(`Results 1–5 of ${total}`);
     const more = customIdsOf(first.message).find((id) => id.startsWith('more:'));
-    expect(more).toBe('more:s:5::Russia');
+    expect(more).toBe('more:s:5::Putin Russia');
     const page = await replyOf(fake, fake.sendButton({ customId: more ?? '', user: freshUser() }));
     expect(page.ephemeral).toBe(true);
     expect(footerOf(page.message)).toBe(`Results 6–10 of ${total}`);
-    expect(customIdsOf(page.message)).toContain('more:s:10::Russia');
+    expect(customIdsOf(page.message)).toContain('more:s:10::Putin Russia');
   });
 
   it('updates an ephemeral message in place, since only its owner sees it', async () => {
     const { fake } = harness;
     const handle = fake.sendButton({
-      customId: 'more:s:5::Russia',
+      customId: 'more:s:5::Putin Russia',
       user: freshUser(),
       // FakeMessageInit has no `flags`; the fake copies it onto the message it builds.
       message: { flags: EPHEMERAL } as never,

@@ -46,7 +46,11 @@ describe('npm run ask -- --json', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(results.map((r) => r.answered)).toEqual([true, false, false]);
-    expect(results[1]).toMatchObject({ reason: 'No article mentions China.', results: [] });
+    expect(results[1]).toMatchObject({
+      code: 'unknown-name',
+      reason: 'No article mentions China.',
+      results: [],
+    });
     expect(results[2].reason).toMatch(/type a question/);
     expect(stderr).toBe('');
   });

@@ -1,0 +1,272 @@
+/**
+ * Fits the ranking's weights and the refusal threshold on the dev question
+ * sets, and writes them to `src/search/weights.json`, which the ranker reads.
+ *
+ *   npm run fit              # fit, validate, write the file
+ *   npm run fit -- --dry-run # fit and validate only
+ *
+ * The dev sets are the State of the Union sets in `test/eval/sotu/` (one
+ * article each) and the seed's read sets (one article: the seed). The sets
+ * kept unread (unseen-d/e/f, and the held-out addresses, whose sets are not in
+ * the repo) are never used.
+ *
+ * 1. Ranking weights: coordinate ascent over a grid per weight, maximising the
+ *    mean over articles of hit@1 + ½ hit@3 of the ranking alone.
+ * 2. Refusal: `threshold`, the highest confidence bar that refuses at most
+ *    {@link MAX_ANSWERABLE_REFUSED} of the answerable questions, and
+ *    `typeRefusal`, kept on only if it refuses more unanswerable questions
+ *    than answerable ones.
+ * 3. Validation, leave one article out: every weight configuration the ascent
+ *    tried is chosen again on the other articles alone, with its threshold,
+ *    and scored on the article left out. The figures go into the file.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { confidence, lacksExpectedKind, refuseBeforeRanking } from '../src/answer/answer.ts';
+import { loadCorpus } from '../src/corpus/load.ts';
+import { buildIndex, type SearchIndex } from '../src/search/build.ts';
+import { analyzeQuestion } from '../src/search/question.ts';
+import { rankPassages } from '../src/search/rank.ts';
+import { WEIGHTS, type Weights } from '../src/search/weights.ts';
+import { QUESTION_SETS } from '../test/eval/sets.ts';
+
+interface QuestionSet {
+  article: string;
+  answerable: Array<{ q: string; paragraphs: number[] }>;
+  unanswerable: Array<{ q: string }>;
+}
+
+/** Sets never used for fitting: kept unread. */
+const UNREAD = /unseen-[def]\.json$|sotu-1957\.json$|sotu-1994\.json$/;
+/** Share of answerable questions the threshold may refuse, on the training articles. */
+const MAX_ANSWERABLE_REFUSED = 0.04;
+
+/** Values tried for each ranking weight. */
+const GRID: Readonly<Partial<Record<keyof Weights, number[]>>> = {
+  metaBoost: [0.25, 0.5, 0.75, 1],
+  metaCoverage: [0.5, 0.75, 1],
+  synonym: [0, 0.25, 0.5, 0.75],
+  related: [0, 0.25, 0.5],
+  fuzzy: [0.25, 0.5, 0.75, 1],
+  initialism: [0.5, 0.75, 1],
+  unknown: [0, 0.1, 0.25, 0.5, 1],
+  coverage: [0.3, 0.4, 0.5, 0.6, 0.7],
+  type: [0, 0.05, 0.1, 0.2],
+  neighbour: [0, 0.05, 0.1, 0.2],
+};
+
+const here = import.meta.dirname;
+const evalDir = join(here, '..', 'test', 'eval');
+
+/** What one question came to under one configuration. */
+interface Outcome {
+  answerable: boolean;
+  /** Rank of the first wanted passage (0 = first), or -1. */
+  rank: number;
+  /** Refused before ranking (a name in no article, no words). */
+  refusedEarly: boolean;
+  confidence: number;
+  lacksType: boolean;
+}
+
+interface Article {
+  name: string;
+  index: SearchIndex;
+  questions: Array<{ q: string; wanted: Set<string> | null }>;
+}
+
+function outcomes(articles: Article[], weights: Weights): Outcome[][] {
+  return articles.map(({ index, questions }) =>
+    questions.map(({ q, wanted }) => {
+      const question = analyzeQuestion(index, q, weights);
+      const early = refuseBeforeRanking(question) !== null;
+      const ranked = early ? [] : rankPassages(index, question, { weights });
+      const ids = ranked
+        .slice(0, 3)
+        .map(({ passage }) => `${passage.article.id}#${passage.paragraph}`);
+      const best = ranked[0];
+      return {
+        answerable: wanted !== null,
+        rank: wanted ? ids.findIndex((id) => wanted.has(id)) : -1,
+        refusedEarly: early || !best,
+        confidence: best ? confidence(best) : 0,
+        lacksType: lacksExpectedKind(question, ranked),
+      };
+    }),
+  );
+}
+
+/** Mean over articles of hit@1 + ½ hit@3 of the ranking alone. */
+function rankingObjective(all: Outcome[][]): number {
+  let sum = 0;
+  for (const article of all) {
+    const answerable = article.filter((o) => o.answerable);
+    const hit1 = answerable.filter((o) => o.rank === 0).length;
+    const hit3 = answerable.filter((o) => o.rank >= 0).length;
+    sum += (hit1 + 0.5 * hit3) / Math.max(1, answerable.length);
+  }
+  return sum / Math.max(1, all.length);
+}
+
+function refuses(o: Outcome, threshold: number, typeRefusal: boolean): boolean {
+  return o.refusedEarly || o.confidence < threshold || (typeRefusal && o.lacksType);
+}
+
+/** The highest threshold that refuses at most the allowed share of answerable questions. */
+function fitThreshold(all: Outcome[], typeRefusal: boolean): number {
+  const answerable = all.filter((o) => o.answerable);
+  const allowed = Math.floor(answerable.length * MAX_ANSWERABLE_REFUSED);
+  const alreadyRefused = answerable.filter((o) => refuses(o, 0, typeRefusal)).length;
+  const confidences = answerable
+    .filter((o) => !refuses(o, 0, typeRefusal))
+    .map((o) => o.confidence)
+    .sort((a, b) => a - b);
+  const room = allowed - alreadyRefused;
+  if (room <= 0) return 0;
+  // Refusing the `room` least confident: the bar sits just above the last of them.
+  const below = confidences[room - 1] ?? 0;
+  const above = confidences[room] ?? below;
+  return (below + above) / 2;
+}
+
+interface Figures {
+  hitAt1: number;
+  hitAt3: number;
+  abstainAnswerable: number;
+  abstainUnanswerable: number;
+}
+
+function figures(all: Outcome[], threshold: number, typeRefusal: boolean): Figures {
+  const answerable = all.filter((o) => o.answerable);
+  const unanswerable = all.filter((o) => !o.answerable);
+  const answered = (o: Outcome) => !refuses(o, threshold, typeRefusal);
+  const share = (n: number, of: number) => Math.round((n / Math.max(1, of)) * 1000) / 1000;
+  return {
+    hitAt1: share(answerable.filter((o) => answered(o) && o.rank === 0).length, answerable.length),
+    hitAt3: share(answerable.filter((o) => answered(o) && o.rank >= 0).length, answerable.length),
+    abstainAnswerable: share(answerable.filter((o) => !answered(o)).length, answerable.length),
+    abstainUnanswerable: share(
+      unanswerable.filter((o) => !answered(o)).length,
+      unanswerable.length,
+    ),
+  };
+}
+
+/** Refusal settings fitted on some outcomes: the threshold, and whether to refuse on type. */
+function fitRefusal(train: Outcome[]): { threshold: number; typeRefusal: boolean } {
+  const without = { threshold: fitThreshold(train, false), typeRefusal: false };
+  const withType = { threshold: fitThreshold(train, true), typeRefusal: true };
+  const gain = (s: { threshold: number; typeRefusal: boolean }) => {
+    const f = figures(train, s.threshold, s.typeRefusal);
+    return f.abstainUnanswerable + f.hitAt1;
+  };
+  return gain(withType) > gain(without) ? withType : without;
+}
+
+async function loadArticles(): Promise<Article[]> {
+  const seeds = (await loadCorpus(join(here, '..', 'seeds'))).articles;
+  const addresses = (await loadCorpus(join(evalDir, 'articles'))).articles;
+  const multi = buildIndex([...seeds, ...addresses]);
+  const seedIndex = buildIndex(seeds);
+  const toQuestions = (set: QuestionSet) => [
+    ...set.answerable.map(({ q, paragraphs }) => ({
+      q,
+      wanted: new Set(paragraphs.map((p) => `${set.article}#${p}`)),
+    })),
+    ...set.unanswerable.map(({ q }) => ({ q, wanted: null })),
+  ];
+  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as QuestionSet;
+  const sotuDir = join(evalDir, 'sotu');
+  const articles: Article[] = readdirSync(sotuDir)
+    .filter((name) => name.endsWith('.json') && !UNREAD.test(name))
+    .sort()
+    .map((name) => ({
+      name: name.replace(/\.json$/, ''),
+      index: multi,
+      questions: toQuestions(read(join(sotuDir, name))),
+    }));
+  const seedQuestions = QUESTION_SETS.map(([, file]) => join(evalDir, file))
+    .filter((file) => !UNREAD.test(file))
+    .flatMap((file) => toQuestions(read(file)));
+  articles.push({ name: 'seed', index: seedIndex, questions: seedQuestions });
+  return articles;
+}
+
+async function main() {
+  const dryRun = process.argv.includes('--dry-run');
+  const articles = await loadArticles();
+  let weights: Weights = { ...WEIGHTS };
+  const tried: Array<{ weights: Weights; outcomes: Outcome[][] }> = [];
+  let bestOutcomes = outcomes(articles, weights);
+  tried.push({ weights, outcomes: bestOutcomes });
+  let best = rankingObjective(bestOutcomes);
+  console.log(`start: ${best.toFixed(4)}`);
+  for (let pass = 0; pass < 2; pass++) {
+    let improved = false;
+    for (const [key, values] of Object.entries(GRID) as Array<[keyof Weights, number[]]>) {
+      for (const value of values) {
+        if (weights[key] === value) continue;
+        const candidate = { ...weights, [key]: value };
+        if (key === 'coverage') candidate.bm25 = Math.round((1 - value) * 100) / 100;
+        const result = outcomes(articles, candidate);
+        tried.push({ weights: candidate, outcomes: result });
+        const objective = rankingObjective(result);
+        if (objective > best + 1e-9) {
+          best = objective;
+          weights = candidate;
+          bestOutcomes = result;
+          improved = true;
+          console.log(`  ${key} = ${value}: ${objective.toFixed(4)}`);
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  const refusal = fitRefusal(bestOutcomes.flat());
+  weights = { ...weights, threshold: refusal.threshold, typeRefusal: refusal.typeRefusal ? 1 : 0 };
+
+  // Leave one article out: choose among the configurations tried on the others, score the one left out.
+  const validation: Record<string, Figures> = {};
+  const heldOutOutcomes: Outcome[] = [];
+  articles.forEach((article, out) => {
+    const others = (o: Outcome[][]) => o.filter((_, i) => i !== out);
+    const chosen = tried.reduce((a, b) =>
+      rankingObjective(others(b.outcomes)) > rankingObjective(others(a.outcomes)) ? b : a,
+    );
+    const fold = fitRefusal(others(chosen.outcomes).flat());
+    const left = chosen.outcomes[out] ?? [];
+    validation[article.name] = figures(left, fold.threshold, fold.typeRefusal);
+    heldOutOutcomes.push(
+      ...left.map((o) => ({
+        ...o,
+        confidence: o.confidence - fold.threshold,
+        refusedEarly: o.refusedEarly || (fold.typeRefusal && o.lacksType),
+      })),
+    );
+  });
+  const pooled = figures(heldOutOutcomes, 0, false);
+  const fitted = figures(bestOutcomes.flat(), weights.threshold, weights.typeRefusal > 0);
+  console.log('fitted on all dev articles:', fitted);
+  console.log('leave one article out, pooled:', pooled);
+  for (const [name, f] of Object.entries(validation)) console.log(`  ${name}:`, f);
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const file = {
+    note: 'Written by `npm run fit` (scripts/fit.ts); see src/search/weights.ts for what each weight means.',
+    ...Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, round(v)])),
+    validation: {
+      method:
+        'leave one article out over the dev sets: weights and threshold chosen on the other articles, scored on the one left out',
+      pooled,
+      byArticle: validation,
+    },
+  };
+  if (!dryRun) {
+    writeFileSync(
+      join(here, '..', 'src', 'search', 'weights.json'),
+      `${JSON.stringify(file, null, 2)}\n`,
+    );
+    console.log('wrote src/search/weights.json');
+  }
+}
+
+await main();

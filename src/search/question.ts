@@ -1,0 +1,232 @@
+import { analyzeText, Kind, type Token } from '../text/language.ts';
+import { cleanInput, foldText } from '../text/normalize.ts';
+import { forEachTerm, toTerm } from '../text/terms.ts';
+import { WordNet, wordNetPartOfSpeech } from '../text/wordnet.ts';
+import type { SearchIndex } from './build.ts';
+import { WEIGHTS, type Weights } from './weights.ts';
+
+/** The kind of answer a question asks for. */
+export type Expectation = 'time' | 'number' | 'duration' | 'place' | 'person';
+
+/** The bits of `language.ts`'s {@link Kind} that hold each expected kind of answer. */
+export const EXPECTED_KINDS: Readonly<Record<Expectation, number>> = {
+  time: Kind.time,
+  number: Kind.number,
+  duration: Kind.duration,
+  place: Kind.place,
+  person: Kind.name,
+};
+
+/** How a question word was found in the corpus. */
+export type ConceptStatus = 'found' | 'expanded' | 'missing';
+
+/** One meaningful word of a question and the index terms that match it. */
+export interface Concept {
+  /** As the asker wrote it. */
+  readonly original: string;
+  /** Index terms that match it, with their strength: 1 for the word itself, less for a synonym. */
+  readonly terms: ReadonlyMap<string, number>;
+  /** How much it counts: its inverse document frequency. */
+  readonly weight: number;
+  /** found: the corpus has the word; expanded: only a synonym, near spelling or initials; missing: nothing. */
+  readonly status: ConceptStatus;
+  /** Written as a name: capitalised inside the question, or in capitals. */
+  readonly name: boolean;
+  /** The corpus word a misspelling was read as, or null. */
+  readonly correction: string | null;
+}
+
+/** A question, analysed once: everything ranking and refusal read. */
+export interface Question {
+  readonly text: string;
+  /** The interrogative it opens with ("who", "how many"), or null. */
+  readonly questionWord: string | null;
+  /** The kind of answer it asks for, or null. */
+  readonly expects: Expectation | null;
+  /** Asks for yes or no ("Did they agree?"). */
+  readonly yesNo: boolean;
+  /** Positions in {@link concepts} of who a "what did X say" question asks about. */
+  readonly speaker: ReadonlyArray<number>;
+  /** Positions in {@link concepts} of what it asks about, after "about". */
+  readonly topic: ReadonlyArray<number>;
+  readonly concepts: ReadonlyArray<Concept>;
+}
+
+/**
+ * What a question's interrogative asks for. The English interrogatives, as any
+ * grammar lists them; "what/which" ask for what the next word names.
+ */
+const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
+  when: 'time',
+  where: 'place',
+  who: 'person',
+  whom: 'person',
+  'how many': 'number',
+  'how much': 'number',
+  'how long': 'duration',
+  'what year': 'time',
+  'which year': 'time',
+};
+const INTERROGATIVES = new Set([
+  'who',
+  'whom',
+  'whose',
+  'what',
+  'which',
+  'when',
+  'where',
+  'why',
+  'how',
+]);
+
+let sharedWordNet: WordNet | undefined;
+
+/** The WordNet reader shared by every question (its files are read once). */
+export function defaultWordNet(): WordNet {
+  sharedWordNet ??= new WordNet();
+  return sharedWordNet;
+}
+
+/**
+ * Analyses a question once into the typed, frozen value that ranking and
+ * refusal read.
+ *
+ * @example
+ * const question = analyzeQuestion(index, 'When did FDR speak about the four freedoms?');
+ * question.expects // => 'time'
+ * question.concepts.map((c) => c.original) // => ['FDR', 'speak', 'four', 'freedoms']
+ */
+export function analyzeQuestion(
+  index: SearchIndex,
+  text: string,
+  weights: Readonly<Weights> = WEIGHTS,
+  wordnet: WordNet = defaultWordNet(),
+): Question {
+  const clean = cleanInput(text);
+  const analysis = analyzeText(clean);
+  const { tokens } = analysis;
+  const words = tokens.filter((token) => token.type === 'word' || token.type === 'number');
+  const whAt = words.findIndex((token) => INTERROGATIVES.has(token.normal));
+  const wh = words[whAt];
+  const next = words[whAt + 1]?.normal;
+  const questionWord = wh
+    ? next && EXPECTATIONS[`${wh.normal} ${next}`]
+      ? `${wh.normal} ${next}`
+      : wh.normal
+    : null;
+  const expects = questionWord ? (EXPECTATIONS[questionWord] ?? null) : null;
+  const yesNo = !wh && words[0]?.pos === 'AUX';
+  const documents = Math.max(1, index.passages.length);
+  const idf = (passages: number) => Math.log(1 + (documents - passages + 0.5) / (passages + 0.5));
+  const maxIdf = idf(0);
+  const concepts: Concept[] = [];
+  const positions: number[] = [];
+  forEachTerm(analysis, (term, token, position) => {
+    if (positions.at(-1) === position) {
+      // The whole of a hyphenated compound ("cease-fire") matches its first part's concept too.
+      const last = concepts.at(-1);
+      if (last && index.vocabulary.has(term)) {
+        concepts[concepts.length - 1] = { ...last, terms: new Map([...last.terms, [term, 1]]) };
+      }
+      return;
+    }
+    positions.push(position);
+    concepts.push(conceptOf(index, token, term, position, weights, wordnet, idf, maxIdf));
+  });
+  const sayAt = tokens.findIndex((token) => token.pos === 'VERB' && token.lemma === 'say');
+  const aboutAt = tokens.findIndex((token) => token.normal === 'about');
+  const speaker =
+    sayAt > 0
+      ? concepts.flatMap((concept, i) => (concept.name && (positions[i] ?? 0) < sayAt ? [i] : []))
+      : [];
+  const topic =
+    aboutAt >= 0 ? concepts.flatMap((_, i) => ((positions[i] ?? 0) > aboutAt ? [i] : [])) : [];
+  return Object.freeze({
+    text: clean,
+    questionWord,
+    expects,
+    yesNo,
+    speaker: Object.freeze(speaker),
+    topic: Object.freeze(topic),
+    concepts: Object.freeze(concepts.map((concept) => Object.freeze(concept))),
+  });
+}
+
+/** Words shorter than this are never read as misspellings: too many words are one edit away. */
+const MIN_FUZZY_LENGTH = 4;
+/** From this length a word may be two edits from the corpus word it stands for ("Britian", "wrold"). */
+const TWO_EDIT_LENGTH = 5;
+/** Near spellings kept for one word, the most frequent first. */
+const MAX_FUZZY_MATCHES = 3;
+
+function conceptOf(
+  index: SearchIndex,
+  token: Token,
+  term: string,
+  position: number,
+  weights: Readonly<Weights>,
+  wordnet: WordNet,
+  idf: (passages: number) => number,
+  maxIdf: number,
+): Concept {
+  const { vocabulary } = index;
+  const folded = foldText(token.value)
+    .replace(/['’]s$/, '')
+    .replace(/\./g, '');
+  const name =
+    (position > 0 && /^\p{Lu}/u.test(token.value)) ||
+    (token.value.length > 1 && /^[\p{Lu}.]+$/u.test(token.value));
+  const terms = new Map<string, number>();
+  const own = vocabulary.get(term);
+  if (own) terms.set(term, 1);
+  const add = (candidate: string, strength: number) => {
+    if (strength > (terms.get(candidate) ?? 0) && vocabulary.has(candidate))
+      terms.set(candidate, strength);
+  };
+  // Initials of a name the corpus has ("FDR"), when written in capitals or not a word of the corpus.
+  const typedAsInitials = /^\p{Lu}{2,5}$/u.test(token.value.replace(/\./g, ''));
+  if (typedAsInitials || !own) {
+    for (const name of index.initialisms.get(folded) ?? []) {
+      for (const part of name.split(' ')) add(part, weights.initialism);
+    }
+  }
+  if (token.type === 'word') {
+    const lemma = token.lemma || token.normal;
+    const partOfSpeech = wordNetPartOfSpeech(token.pos);
+    for (const synonym of wordnet.synonyms(lemma, partOfSpeech)) {
+      if (!synonym.includes(' ')) add(toTerm(synonym), weights.synonym);
+    }
+    if (weights.related > 0) {
+      for (const related of wordnet.related(lemma, partOfSpeech)) {
+        if (!related.includes(' ')) add(toTerm(related), weights.related);
+      }
+    }
+  }
+  let correction: string | null = null;
+  if (!own && terms.size === 0 && folded.length >= MIN_FUZZY_LENGTH && token.type === 'word') {
+    const distance = folded.length >= TWO_EDIT_LENGTH ? 2 : 1;
+    const near = [...(index.words.fuzzyGet(folded, distance) ?? new Map()).entries()]
+      .map(([word, [candidate, edits]]) => ({
+        word,
+        candidate,
+        edits,
+        info: vocabulary.get(candidate),
+      }))
+      // A name is misspelt as another name, never as a common word ("China" is no "chain").
+      .filter(
+        ({ info }) => !name || (info !== undefined && info.capitalized * 2 > info.occurrences),
+      )
+      .map(({ info, ...near }) => ({ ...near, passages: info?.passages ?? 0 }))
+      .sort((a, b) => a.edits - b.edits || b.passages - a.passages)
+      .slice(0, MAX_FUZZY_MATCHES);
+    for (const { candidate } of near) add(candidate, weights.fuzzy);
+    const first = near[0];
+    correction = first ? (vocabulary.get(first.candidate)?.word ?? first.word) : null;
+  }
+  const status: ConceptStatus = own ? 'found' : terms.size > 0 ? 'expanded' : 'missing';
+  const passages = own
+    ? own.passages
+    : Math.max(0, ...[...terms.keys()].map((t) => vocabulary.get(t)?.passages ?? 0));
+  const weight = status === 'missing' ? maxIdf * weights.unknown : idf(passages);
+  return { original: token.value, terms, weight, status, name, correction };
+}

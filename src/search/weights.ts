@@ -1,0 +1,52 @@
+import fitted from './weights.json' with { type: 'json' };
+
+/**
+ * The ranking's and the refusal's weights and thresholds. They are not set by
+ * hand: `npm run fit` (scripts/fit.ts) chooses them on the dev question sets,
+ * with leave-one-article-out validation, and writes `weights.json`.
+ */
+export interface Weights {
+  /** BM25 boost of the metadata field (title, author, publisher, year) next to the text's 1. */
+  metaBoost: number;
+  /** How much a question word counts as covered when only the article's metadata holds it. */
+  metaCoverage: number;
+  /** Strength of a WordNet synonym of a question word, next to the word itself (1). */
+  synonym: number;
+  /** Strength of a word WordNet derives from it or relates to it ("die" → "death"). */
+  related: number;
+  /** Strength of a corpus word one or two edits from a question word the corpus lacks. */
+  fuzzy: number;
+  /** Strength of a name whose initials a question word spells ("FDR" → Franklin D. Roosevelt). */
+  initialism: number;
+  /** Weight of a question word that nothing in the corpus matches, as a share of the rarest word's. */
+  unknown: number;
+  /** Share of the score given by the covered share of the question's weight. */
+  coverage: number;
+  /** Share of the score given by BM25, divided by the best candidate's. */
+  bm25: number;
+  /** Added when the passage holds the kind of answer asked for (a time for "when"). */
+  type: number;
+  /** Share of the best neighbouring passage's score added to a passage's. */
+  neighbour: number;
+  /** The bot answers when the best passage's coverage × its article's coverage reaches this. */
+  threshold: number;
+  /** 1: refuse when no close candidate holds a checked kind of answer (time, number, duration); 0: never. */
+  typeRefusal: number;
+}
+
+/** The fitted weights (see {@link Weights}). */
+export const WEIGHTS: Readonly<Weights> = Object.freeze({
+  metaBoost: fitted.metaBoost,
+  metaCoverage: fitted.metaCoverage,
+  synonym: fitted.synonym,
+  related: fitted.related,
+  fuzzy: fitted.fuzzy,
+  initialism: fitted.initialism,
+  unknown: fitted.unknown,
+  coverage: fitted.coverage,
+  bm25: fitted.bm25,
+  type: fitted.type,
+  neighbour: fitted.neighbour,
+  threshold: fitted.threshold,
+  typeRefusal: fitted.typeRefusal,
+});
