@@ -41,7 +41,9 @@ describe('console /more', () => {
     expect(total).toBeGreaterThan(3);
     const first = await runConsoleCommand(library, QUESTION, PLAIN_STYLE, undefined, state);
     expect(numbers(first)).toEqual([1, 2, 3]);
-    expect(first).toContain(`(${total - 3} more passages match; type /more to see them)`);
+    const more = total - 3;
+    const match = more === 1 ? 'passage matches' : 'passages match';
+    expect(first).toContain(`(${more} more ${match}; type /more to see them)`);
     const seen = [first];
     let reply = await runConsoleCommand(library, '/more', PLAIN_STYLE, undefined, state);
     while (!reply.startsWith('No more')) {

@@ -9,8 +9,8 @@ import type { WordNet } from '../text/wordnet.ts';
 export const MAX_QUESTION_LENGTH = 500;
 /** Passages returned by default. */
 export const DEFAULT_RESULT_COUNT = 3;
-/** Further passages are listed while they score at least this share of the best one's. */
-const RELATED_SCORE = 0.5;
+/** Further passages are listed while they cover at least this share of what the best one covers. */
+const RELATED_COVERAGE = 0.25;
 /** Candidates as close as this share of the best one's score count when looking for the kind of answer asked for. */
 const CLOSE_SCORE = 0.8;
 /** How many of the best candidates are looked at for the kind of answer asked for. */
@@ -151,7 +151,7 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   if (weights.typeRefusal > 0 && lacksExpectedKind(query, ranked)) {
     return refuse(query.text, 'missing-type', { expects: query.expects ?? '' });
   }
-  const relevant = ranked.filter((passage) => passage.score >= best.score * RELATED_SCORE);
+  const relevant = ranked.filter((passage) => passage.coverage >= best.coverage * RELATED_COVERAGE);
   return present(query, relevant, options);
 }
 

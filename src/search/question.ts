@@ -173,9 +173,11 @@ function conceptOf(
   const folded = foldText(token.value)
     .replace(/['’]s$/, '')
     .replace(/\./g, '');
+  // Written as a name, or a word the corpus lacks that WordNet knows as a name ("china").
   const name =
     (position > 0 && /^\p{Lu}/u.test(token.value)) ||
-    (token.value.length > 1 && /^[\p{Lu}.]+$/u.test(token.value));
+    (token.value.length > 1 && /^[\p{Lu}.]+$/u.test(token.value)) ||
+    (!vocabulary.has(term) && wordnet.kind(folded) === 'proper');
   const terms = new Map<string, number>();
   const own = vocabulary.get(term);
   if (own) terms.set(term, 1);

@@ -112,11 +112,24 @@ function stem(word: string): string {
  * @example
  * isContent(analyzeText('the US').tokens[1]) // => true
  */
-export function isContent(token: Token): boolean {
+export function isContent(token: Token, shouting = false): boolean {
   if (token.type !== 'word' && token.type !== 'number') return false;
   if (!/[\p{L}\p{N}]/u.test(token.value)) return false;
   if (token.type === 'number' || token.pos === 'NUM') return true;
-  return !token.stop || (token.value.length > 1 && /^[A-Z.]+$/.test(token.value));
+  return !token.stop || (!shouting && token.value.length > 1 && /^[A-Z.]+$/.test(token.value));
+}
+
+/**
+ * Whether a text is written in capitals throughout ("WHAT DID CHINA SAY"):
+ * then a word in capitals is no acronym.
+ *
+ * @example
+ * isShouting(analyzeText('WHAT DID CHINA SAY').tokens) // => true
+ */
+export function isShouting(tokens: ReadonlyArray<Token>): boolean {
+  const words = tokens.filter((token) => token.type === 'word' && /\p{L}/u.test(token.value));
+  const capitals = words.filter((token) => token.value === token.value.toUpperCase());
+  return words.length >= 2 && capitals.length === words.length;
 }
 
 /**
@@ -126,8 +139,8 @@ export function isContent(token: Token): boolean {
  * @example
  * termOfToken(analyzeText('They led.').tokens[1]) // => 'lead'
  */
-export function termOfToken(token: Token): string | null {
-  if (!isContent(token)) return null;
+export function termOfToken(token: Token, shouting = false): string | null {
+  if (!isContent(token, shouting)) return null;
   const term = toTerm(token.type === 'number' ? token.value : token.lemma || token.normal);
   return term === '' ? null : term;
 }
@@ -145,9 +158,10 @@ export function forEachTerm(
   visit: (term: string, token: Token, position: number) => void,
 ): void {
   const { tokens } = analysis;
+  const shouting = isShouting(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
-    const term = termOfToken(token);
+    const term = termOfToken(token, shouting);
     if (term) visit(term, token, i);
     const hyphen = tokens[i + 1];
     const next = tokens[i + 2];

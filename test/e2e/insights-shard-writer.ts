@@ -19,7 +19,14 @@ for (let i = 0; i < Number(countText); i++) {
     guildId: '100000000000000001',
     userId: `${shard}-${i}`,
     private: false,
-    answer: { question: `question ${i}`, answered: false, reason: 'no', results: [], total: 0 },
+    answer: {
+      question: `question ${i}`,
+      answered: false,
+      code: 'weak-match',
+      reason: 'no',
+      results: [],
+      total: 0,
+    },
   });
   if (i % 10 === 9) insights.flush();
 }

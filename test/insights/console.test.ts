@@ -32,6 +32,7 @@ describe('console /insights', () => {
         answer: {
           question: 'what did china say',
           answered: false,
+          code: 'unknown-name',
           reason: 'No article mentions china.',
           results: [],
           total: 0,

@@ -17,6 +17,7 @@ function refused(question: string): Answer {
   return {
     question,
     answered: false,
+    code: 'unknown-name',
     reason: 'No article mentions China.',
     results: [],
     total: 0,
@@ -100,7 +101,7 @@ describe('Insights', () => {
         question: 'what did china say',
         count: 1,
         members: 1,
-        code: null,
+        code: 'unknown-name',
         reason: 'No article mentions China.',
       },
     ]);
