@@ -8,12 +8,10 @@ import {
 } from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
-import { analyzeQuery, MAX_QUERY_CONCEPTS } from '../src/search/query.ts';
-import { Synonyms } from '../src/text/synonyms.ts';
+import { analyzeQuestion, MAX_QUERY_CONCEPTS } from '../src/search/question.ts';
 import { HOSTILE_INPUTS, hasLoneSurrogate } from './hostile-inputs.ts';
 
 let index: SearchIndex;
-const synonyms = new Synonyms();
 
 beforeAll(async () => {
   index = buildIndex((await loadCorpus('seeds')).articles);
@@ -27,7 +25,7 @@ beforeAll(async () => {
  * input's cost bounded; how long that takes is measured by `npm run bench`.
  */
 function conceptsSearched(text: string): number {
-  return validateQuestion(text) ? 0 : analyzeQuery(index, synonyms, text).concepts.length;
+  return validateQuestion(text) ? 0 : analyzeQuestion(index, text).concepts.length;
 }
 
 /**

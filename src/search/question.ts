@@ -79,6 +79,9 @@ const INTERROGATIVES = new Set([
   'how',
 ]);
 
+/** Questions use at most this many distinct words; more is not a question but a paste. */
+export const MAX_QUERY_CONCEPTS = 32;
+
 let sharedWordNet: WordNet | undefined;
 
 /** The WordNet reader shared by every question (its files are read once). */
@@ -121,6 +124,7 @@ export function analyzeQuestion(
   const maxIdf = idf(0);
   const concepts: Concept[] = [];
   const positions: number[] = [];
+  const seen = new Set<string>();
   forEachTerm(analysis, (term, token, position) => {
     if (positions.at(-1) === position) {
       // The whole of a hyphenated compound ("cease-fire") matches its first part's concept too.
@@ -130,6 +134,9 @@ export function analyzeQuestion(
       }
       return;
     }
+    // A word asked twice is one concept; a paste of many words is cut, which bounds the work.
+    if (seen.has(term) || concepts.length >= MAX_QUERY_CONCEPTS) return;
+    seen.add(term);
     positions.push(position);
     concepts.push(conceptOf(index, token, term, position, weights, wordnet, idf, maxIdf));
   });

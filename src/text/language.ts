@@ -1,4 +1,4 @@
-import model from 'wink-eng-lite-web-model';
+import englishModel from 'wink-eng-lite-web-model';
 import winkNLP from 'wink-nlp';
 import { foldPunctuation } from './normalize.ts';
 
@@ -15,10 +15,22 @@ import { foldPunctuation } from './normalize.ts';
  * proper-noun tags, which is what ranking needs, and indexing 100k paragraphs
  * at compromise's speed would take many minutes.
  */
-const nlp = winkNLP(model, ['sbd', 'pos', 'ner']);
-const its = nlp.its;
-/** wink's type declarations give `its.lemma` a document's signature; on tokens it reads like `its.value`. */
-const LEMMA = its.lemma as unknown as typeof its.value;
+type Nlp = ReturnType<typeof winkNLP>;
+let loaded: { nlp: Nlp; its: Nlp['its']; lemma: Nlp['its']['value'] } | undefined;
+
+/**
+ * The model, loaded on first use: loading it takes a few hundred milliseconds,
+ * which a process that never reads text (a thread that only talks to Discord)
+ * should not pay.
+ */
+function model(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    const nlp = winkNLP(englishModel, ['sbd', 'pos', 'ner']);
+    // wink's type declarations give `its.lemma` a document's signature; on tokens it reads like `its.value`.
+    loaded = { nlp, its: nlp.its, lemma: nlp.its.lemma as unknown as Nlp['its']['value'] };
+  }
+  return loaded;
+}
 
 const stopLemmas = new Map<string, boolean>();
 
@@ -33,6 +45,7 @@ const stopLemmas = new Map<string, boolean>();
 export function isStopLemma(lemma: string): boolean {
   let stop = stopLemmas.get(lemma);
   if (stop === undefined) {
+    const { nlp, its } = model();
     const flags = nlp.readDoc(lemma).tokens().out(its.stopWordFlag) as unknown as boolean[];
     stop = flags.length === 1 && flags[0] === true;
     if (stopLemmas.size > 100_000) stopLemmas.clear();
@@ -108,12 +121,13 @@ export interface TextAnalysis {
  */
 export function analyzeText(text: string): TextAnalysis {
   // Curly quotes and dashes as plain ones (same length): the model reads "Russia‘s" as a possessive only so.
+  const { nlp, its, lemma } = model();
   const plain = foldPunctuation(text);
   const doc = nlp.readDoc(plain);
   const tokens: Token[] = [];
   const values = doc.tokens().out(its.value) as string[];
   const normals = doc.tokens().out(its.normal) as string[];
-  const lemmas = doc.tokens().out(LEMMA) as string[];
+  const lemmas = doc.tokens().out(lemma) as string[];
   const tags = doc.tokens().out(its.pos) as string[];
   const stops = doc.tokens().out(its.stopWordFlag) as unknown as boolean[];
   const types = doc.tokens().out(its.type) as string[];
