@@ -77,10 +77,11 @@ export function rankPassages(
     });
     const best = byArticle.get(passage.article.id);
     if (!best) byArticle.set(passage.article.id, strength.slice());
-    else
-      strength.forEach(
-        (value, position) => (best[position] = Math.max(best[position] ?? 0, value)),
-      );
+    else {
+      for (let position = 0; position < strength.length; position++) {
+        best[position] = Math.max(best[position] ?? 0, strength[position] ?? 0);
+      }
+    }
     const coverage = totalWeight > 0 ? covered / totalWeight : 0;
     const holdsType = expected !== 0 && (passage.kinds & expected) !== 0;
     const score =
