@@ -19,6 +19,11 @@ export interface BotOptions {
   restApi?: string | null;
   /** How long one REST request may take before discord.js gives up on it; default its own 15 s. */
   restTimeoutMs?: number;
+  /**
+   * How long logging in may take. discord.js retries a gateway it cannot reach
+   * for ever, so past this the login fails as "gateway unreachable". Default 60 s.
+   */
+  loginTimeoutMs?: number;
   library: Library;
   logger: Logger;
   commands: ReadonlyArray<Command>;
@@ -93,7 +98,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // A rejected `ready` (client destroyed before READY) is not an error of its own.
   ready.catch(() => {});
   try {
-    await client.login(options.token);
+    await loginWithin(client, options.token, options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
     loggedIn = true;
   } catch (error) {
     await client.destroy();
@@ -113,6 +118,49 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       logger.info('stopped');
     },
   };
+}
+
+/** See {@link BotOptions.loginTimeoutMs}. */
+const DEFAULT_LOGIN_TIMEOUT_MS = 60_000;
+
+/**
+ * Thrown when the gateway could not be connected to within the login time:
+ * `code` and `hostname` as Node's own network errors have them.
+ */
+export class GatewayUnreachableError extends Error {
+  readonly code = 'GATEWAY_UNREACHABLE';
+  readonly hostname: string;
+
+  constructor(hostname: string) {
+    super(`the gateway at ${hostname} could not be connected to`);
+    this.name = 'GatewayUnreachableError';
+    this.hostname = hostname;
+  }
+}
+
+/** `client.login`, failing with {@link GatewayUnreachableError} when it takes longer than `timeoutMs`. */
+async function loginWithin(client: Client, token: string, timeoutMs: number): Promise<void> {
+  const login = client.login(token);
+  // After a timeout the client is destroyed, which ends the login with an error nobody waits for.
+  login.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GatewayUnreachableError(gatewayHost(client))), timeoutMs);
+  });
+  try {
+    await Promise.race([login, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The gateway's host as Discord named it in `GET /gateway/bot`, else Discord's usual one. */
+function gatewayHost(client: Client): string {
+  try {
+    return new URL(client.ws.gateway ?? '').host || 'gateway.discord.gg';
+  } catch {
+    return 'gateway.discord.gg';
+  }
 }
 
 /**

@@ -43,6 +43,7 @@ const NETWORK_CAUSES: Readonly<Record<string, (hostname: string) => string>> = {
   ABORT_ERR: () => 'it did not answer in time',
   ENETUNREACH: () => 'there is no network route to it',
   EHOSTUNREACH: () => 'there is no network route to it',
+  GATEWAY_UNREACHABLE: (hostname) => `its gateway at ${hostname} could not be connected to`,
 };
 
 /** Gateway close reasons discord.js reports as errors, by its message. */

@@ -69,7 +69,7 @@ async function closedPort(): Promise<number> {
 /** The bot's own start, in this process, with the waits between tries recorded. */
 function connect(
   restApi: string,
-  options: { attempts: number; token?: string; restTimeoutMs?: number },
+  options: { attempts: number; token?: string; restTimeoutMs?: number; loginTimeoutMs?: number },
 ) {
   const waits: number[] = [];
   const started = connectWithRetry(
@@ -78,6 +78,7 @@ function connect(
         token: options.token ?? 'ZmFrZQ.ZmFrZQ.unused-token-for-this-test',
         restApi,
         ...(options.restTimeoutMs ? { restTimeoutMs: options.restTimeoutMs } : {}),
+        ...(options.loginTimeoutMs ? { loginTimeoutMs: options.loginTimeoutMs } : {}),
         library,
         logger: createLogger({ level: 'silent' }),
         commands,
@@ -179,6 +180,38 @@ describe.concurrent('connecting with retries', () => {
       await expect(started).rejects.toThrow(
         `Could not reach Discord at ${new URL(fake.restBase).host}: it did not answer in time, after 1 attempt.`,
       );
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('says when the gateway cannot be reached though the API answers', async ({ expect }) => {
+    const fake = await FakeDiscord.start();
+    try {
+      const port = await closedPort();
+      // discord.js would retry this gateway for ever; the login time bounds it.
+      fake.route('GET', '/gateway/bot', () => ({
+        status: 200,
+        body: {
+          url: `ws://127.0.0.1:${port}`,
+          shards: 1,
+          session_start_limit: {
+            total: 1000,
+            remaining: 1000,
+            reset_after: 0,
+            max_concurrency: 16,
+          },
+        },
+      }));
+      const { started, waits } = connect(fake.restBase, {
+        attempts: 2,
+        token: fake.token,
+        loginTimeoutMs: 100,
+      });
+      await expect(started).rejects.toThrow(
+        `Could not reach Discord at ${new URL(fake.restBase).host}: its gateway at 127.0.0.1:${port} could not be connected to, after 2 attempts.`,
+      );
+      expect(waits).toEqual([1000]);
     } finally {
       await fake.close();
     }
