@@ -452,7 +452,10 @@ export class Library {
     if (!options.ignoreCooldown && started < retryAt) {
       return Promise.resolve(
         this.#audit(options, {
-          ...skipped('cooldown', 'The content was refreshed moments ago; try again shortly.'),
+          ...skipped(
+            'cooldown',
+            `The content was refreshed moments ago; try again in ${Math.ceil((retryAt - started) / 1000)} s.`,
+          ),
           retryAt,
         }),
       );

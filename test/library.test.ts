@@ -200,7 +200,9 @@ describe('Library.refresh', () => {
     const library = await open({ refreshCooldownMs: 30_000, now: () => now });
     expect((await library.refresh({ guildId: 'g1' })).status).toBe('done');
     now += 1_000;
-    expect((await library.refresh({ guildId: 'g1' })).status).toBe('cooldown');
+    const cooldown = await library.refresh({ guildId: 'g1' });
+    expect(cooldown.status).toBe('cooldown');
+    expect(cooldown.message).toBe('The content was refreshed moments ago; try again in 29 s.');
     expect((await library.refresh({ guildId: 'g2' })).status).toBe('done');
   });
 
