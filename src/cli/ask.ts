@@ -5,10 +5,11 @@
  *   npm run --silent ask -- --json "Who led it?"             # one JSON object
  *   printf 'q1\nq2\n' | npm run --silent ask -- --json        # one JSON object per line
  *
- * SEEDS_DIR picks the corpus (default ./seeds). Logs go to stderr, never stdout.
+ * SEEDS_DIR (from the environment or `.env`) picks the corpus (default ./seeds). Logs go to stderr, never stdout.
  */
 import { createInterface } from 'node:readline';
 import type { Answer } from '../answer/answer.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer } from '../console/render.ts';
 import { Library } from '../library.ts';
 
@@ -46,7 +47,7 @@ async function main() {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const question = args.filter((arg) => arg !== '--json').join(' ');
-  const library = await Library.open({ seedsDir: process.env.SEEDS_DIR ?? 'seeds' });
+  const library = await Library.open({ seedsDir: loadConfigOrExit().seedsDir });
   const ask = async (text: string) => {
     const started = performance.now();
     const answer = await library.answer(text);

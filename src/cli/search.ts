@@ -1,11 +1,13 @@
 /**
  * Looks passages up from the command line: `npm run search -- sanctions`.
- * SEEDS_DIR picks the corpus (default ./seeds).
+ * SEEDS_DIR (from the environment or `.env`) picks the corpus (default ./seeds).
  */
+
+import { loadConfigOrExit } from '../config.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer } from '../console/render.ts';
 import { Library } from '../library.ts';
 
-const library = await Library.open({ seedsDir: process.env.SEEDS_DIR ?? 'seeds' }).catch(
+const library = await Library.open({ seedsDir: loadConfigOrExit().seedsDir }).catch(
   (error: Error) => {
     process.stderr.write(`search: ${error.message}\n`);
     process.exit(1);
