@@ -121,4 +121,16 @@ describe('a .env made from .env.example', () => {
     expect(deploy.stdout()).toContain(`Deployed ${commands.length} commands to all servers`);
     expect(fake.globalCommands).toHaveLength(commands.length);
   });
+
+  it.concurrent('deploying with a wrong token says so in one sentence', async () => {
+    const deploy = runProcess('scripts/deploy-commands.ts', {
+      cwd: workDir,
+      env: { DISCORD_TOKEN: 'd3Jvbmc.d3Jvbmc.wrong-token-for-this-test' },
+    });
+    children.push(deploy);
+    expect(await deploy.exited).toBe(1);
+    expect(deploy.stderr().trim()).toMatch(
+      /^Discord refused the bot token in DISCORD_TOKEN \(401 Unauthorized\)/,
+    );
+  });
 });
