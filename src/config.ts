@@ -8,6 +8,7 @@ import dotenv from 'dotenv';
 import { DEFAULT_CONNECT_ATTEMPTS } from './discord/startup.ts';
 import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
 import { DEFAULT_ALLOWED_PORTS } from './sources/ssrf.ts';
+import { trimEndWhere } from './text/trim.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -194,7 +195,7 @@ export function parseConfig(env: Env): Config {
     discordToken: token,
     discordClientId: snowflake('DISCORD_CLIENT_ID'),
     discordGuildId: snowflake('DISCORD_GUILD_ID'),
-    discordRestApi: restApi?.replace(/\/+$/, '') ?? null,
+    discordRestApi: restApi === null ? null : trimEndWhere(restApi, (c) => c === '/'),
     seedsDir: read('SEEDS_DIR') ?? './seeds',
     logLevel: logLevel as LogLevel,
     logFormat: logFormat as LogFormat | null,

@@ -9,6 +9,7 @@ import type { SearchIndex } from '../search/build.ts';
 import { cleanInput, foldText } from '../text/normalize.ts';
 import { isStopWord } from '../text/stopwords.ts';
 import { tokenize } from '../text/tokenize.ts';
+import { trimEndWhere } from '../text/trim.ts';
 
 /** Options for {@link completeQuery} and {@link completeSource}. */
 export interface CompletionOptions {
@@ -39,6 +40,9 @@ interface Completer {
 const DEFAULTS = { limit: 25, maxLength: 100 };
 /** Capitalized words shorter than this ("Mr", "UN") are not offered as topics on their own. */
 const MIN_NAME_LENGTH = 3;
+/** A character of the word being typed: letters, digits, marks, apostrophes, hyphens. */
+const WORD_CHARACTER = /^[\p{L}\p{N}\p{M}'’-]$/u;
+const SPACE_OR_PUNCTUATION = /^[\s\p{P}]$/u;
 const completers = new WeakMap<SearchIndex, Completer>();
 
 /**
@@ -184,7 +188,7 @@ function foldWords(text: string): string[] {
 
 /** Length of the word being typed at the end of a text (letters, digits, apostrophes, hyphens). */
 function trailingWordLength(text: string): number {
-  return /[\p{L}\p{N}\p{M}'’-]+$/u.exec(text)?.[0].length ?? 0;
+  return text.length - trimEndWhere(text, (c) => WORD_CHARACTER.test(c)).length;
 }
 
 /** A text of at most `max` code points, cut at a space when it is longer. */
@@ -193,5 +197,5 @@ function cutAtWord(text: string, max: number): string {
   if (points.length <= max) return text;
   const cut = points.slice(0, max).join('');
   const space = cut.lastIndexOf(' ');
-  return (space > 0 ? cut.slice(0, space) : cut).replace(/[\s\p{P}]+$/u, '');
+  return trimEndWhere(space > 0 ? cut.slice(0, space) : cut, (c) => SPACE_OR_PUNCTUATION.test(c));
 }

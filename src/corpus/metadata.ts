@@ -1,3 +1,4 @@
+import { trimEndWhere } from '../text/trim.ts';
 import type { ArticleMeta } from './types.ts';
 
 /**
@@ -109,6 +110,8 @@ export function formatPublished(isoDate: string): string {
 
 /** Longest derived title, in characters; longer first sentences are cut at a word. */
 const DERIVED_TITLE_LENGTH = 90;
+/** Punctuation and space a derived title should not end with before its "…". */
+const TITLE_TRAILER = /^[\s,;:–-]$/;
 
 /**
  * Derives a title from an article's first paragraph: its first sentence, cut
@@ -121,5 +124,5 @@ export function deriveTitle(firstParagraph: string): string {
   const firstSentence = firstParagraph.split(/(?<=[.!?])\s/)[0] ?? firstParagraph;
   if (firstSentence.length <= DERIVED_TITLE_LENGTH) return firstSentence;
   const cut = firstSentence.slice(0, DERIVED_TITLE_LENGTH);
-  return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[\s,;:–-]+$/, '')}…`;
+  return `${trimEndWhere(cut.slice(0, cut.lastIndexOf(' ')), (c) => TITLE_TRAILER.test(c))}…`;
 }

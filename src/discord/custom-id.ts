@@ -17,8 +17,9 @@
  * decodes as `expired` and the bot asks the user to ask again.
  */
 import { createHash } from 'node:crypto';
+import { cleanText } from '../text/clean.ts';
 import { CUSTOM_ID_MEMORY, Limits } from './constants.ts';
-import { codePointLength, removeUnprintable } from './text.ts';
+import { codePointLength } from './text.ts';
 
 /** Which core call a query goes to: `library.answer` or `library.search`. */
 export type QueryMode = 'ask' | 'search';
@@ -84,7 +85,7 @@ export class CustomIdCodec {
   encode(action: ButtonAction): string {
     const inline = encodeInline(action);
     const fits = inline !== null && codePointLength(inline) <= Limits.customId;
-    if (fits && removeUnprintable(inline) === inline) return inline;
+    if (fits && cleanText(inline) === inline) return inline;
     const hash = createHash('sha256').update(JSON.stringify(action)).digest('base64url');
     const key = hash.slice(0, 16);
     this.#remember(key, action);

@@ -17,6 +17,7 @@ import { type Answer, type AnswerPassage, citeParagraph } from '../answer/answer
 import { formatPublished } from '../corpus/metadata.ts';
 import type { Article } from '../corpus/types.ts';
 import type { AddSourceResult, RefreshReport, SourceSummary } from '../library.ts';
+import { cleanText } from '../text/clean.ts';
 import { cleanInput } from '../text/normalize.ts';
 import { Colors, Emoji, Limits, MAX_SUGGESTION_BUTTONS } from './constants.ts';
 import type { CustomIdCodec, QueryMode } from './custom-id.ts';
@@ -27,7 +28,6 @@ import {
   fitPieces,
   markdownLink,
   plainText,
-  removeUnprintable,
   truncate,
 } from './text.ts';
 
@@ -428,7 +428,7 @@ export function toChoices(
   for (const suggestion of suggestions) {
     const choice =
       typeof suggestion === 'string' ? { name: suggestion, value: suggestion } : suggestion;
-    const value = removeUnprintable(choice.value);
+    const value = cleanText(choice.value);
     const label = truncate(plainText(choice.name).trim(), Limits.choiceName);
     const length = codePointLength(value);
     if (label === '' || length === 0 || length > Limits.choiceValue || seen.has(value)) continue;

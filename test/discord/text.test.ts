@@ -73,11 +73,35 @@ describe('escapeText', () => {
   it('removes control characters and lone surrogates but keeps line breaks', () => {
     expect(escapeText('a\u0000b\u0007c\nd\ud800')).toBe('abc\nd');
   });
+
+  it('breaks mentions that removed characters would have hidden from the check', () => {
+    expect(escapeText('@\u0001everyone')).toBe('@\u200beveryone');
+    expect(escapeText('<\u0002@123456789012345678>')).toBe('<\u200b@123456789012345678>');
+    expect(escapeText('@\u202ehere @\u2066\u200deveryone')).toBe('@\u200bhere @\u200beveryone');
+    expect(escapeText('</ask:123456789012345678>')).toBe('<\u200b/ask:123456789012345678>');
+    expect(escapeText('[x](https://evil.example)')).toBe('\\[x\\](https://evil.example)');
+  });
+
+  it('removes bidi controls and zero-width characters, but not the joiners inside emoji', () => {
+    expect(escapeText('\u202eevil\u202c \u2066isolated\u2069 zero\u200bwidth\ufeff')).toBe(
+      'evil isolated zerowidth',
+    );
+    expect(escapeText('👩‍💻 ❤️ 🏳️‍🌈')).toBe('👩‍💻 ❤️ 🏳️‍🌈');
+  });
+
+  it('decides a line start after the removed characters', () => {
+    expect(escapeText('\u200b# heading')).toBe('\\# heading');
+  });
 });
 
 describe('plainText', () => {
   it('breaks mentions without escaping markdown', () => {
     expect(plainText('**x** @everyone')).toBe('**x** @\u200beveryone');
+  });
+  it('cleans first, then breaks mentions', () => {
+    expect(plainText('@\u0001here \u202e<\u0002#1> </a:1>')).toBe(
+      '@\u200bhere <\u200b#1> <\u200b/a:1>',
+    );
   });
   it('is idempotent, so a choice name sent back still matches', () => {
     fc.assert(
