@@ -2,6 +2,7 @@
  * `/insights` in the console: the operator's report over every server, as
  * plain text.
  */
+import { citeParagraph } from '../answer/answer.ts';
 import type { Insights } from '../insights/insights.ts';
 import { MAX_REPORT_DAYS, MIN_REPORT_DAYS } from '../insights/insights.ts';
 
@@ -40,7 +41,7 @@ export function renderConsoleInsights(insights: Insights, argument: string): str
     'Answers with the most 👎:',
     ...report.downvoted.map((answer, i) => {
       const cited = answer.citation
-        ? `\n     ${answer.citation.article} ¶${answer.citation.paragraph}: ${answer.citation.excerpt}`
+        ? `\n     ${answer.citation.article} ${citeParagraph(answer.citation)}: ${answer.citation.excerpt}`
         : `\n     refused: ${answer.reason ?? ''}`;
       return `  ${i + 1}. "${answer.question}" — ${answer.down} 👎, ${answer.up} 👍${cited}`;
     }),

@@ -5,6 +5,7 @@
  * is escaped and pings nobody.
  */
 import { ButtonStyle } from 'discord.js';
+import { citeParagraph } from '../answer/answer.ts';
 import type { InsightsReport, InsightsStatus, VoteOutcome } from '../insights/insights.ts';
 import type { VoteKind } from '../insights/store.ts';
 import { Colors, Emoji, Limits } from './constants.ts';
@@ -165,7 +166,7 @@ function reportBlocks(report: InsightsReport): string[] {
     const { citation } = answer;
     if (!citation) return `${line}\n  refused: ${fitEscaped(answer.reason ?? '', REASON_LENGTH)}`;
     const excerpt = fitEscaped(citation.excerpt, EXCERPT_LENGTH);
-    return `${line}\n> ${excerpt}\n${Emoji.source} ${fitEscaped(citation.article, 100)} ¶${citation.paragraph}`;
+    return `${line}\n> ${excerpt}\n${Emoji.source} ${fitEscaped(citation.article, 100)} ${citeParagraph(citation)}`;
   });
   blocks.push(
     ...withHeading(

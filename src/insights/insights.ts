@@ -178,15 +178,14 @@ export class Insights {
     if (this.#pending.length >= MAX_PENDING) return '';
     const { answer } = asked;
     const id = randomBytes(6).toString('base64url');
-    const code = (answer as { code?: unknown }).code;
     this.#pending.push({
       id,
       guildId: asked.guildId,
       question: answer.question,
       askedAt: this.#now(),
       outcome: answer.answered ? 'answered' : 'refused',
-      code: typeof code === 'string' ? code : null,
-      reason: answer.answered ? null : (answer.reason ?? null),
+      code: answer.answered ? null : answer.code,
+      reason: answer.answered ? null : answer.reason,
       asker: this.#hash(`ask:${asked.guildId}:${asked.userId}`),
       citations: answer.results.map(citationOf),
     });
@@ -357,9 +356,11 @@ export class Insights {
 }
 
 function citationOf(passage: Answer['results'][number]): Citation {
+  const { part, parts } = passage.source;
   return {
     article: passage.source.article,
     paragraph: passage.source.paragraph,
+    ...(part !== undefined && parts !== undefined ? { part, parts } : {}),
     excerpt: [...(passage.highlight || passage.text)].slice(0, EXCERPT_LENGTH).join(''),
   };
 }

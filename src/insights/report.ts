@@ -2,8 +2,11 @@
  * Refused questions grouped the way moderators read them: two questions are
  * one entry when their index terms (the project's own term processing, the
  * same as for the articles) are the same, or when one's terms hold all of the
- * other's: "what did china say" and "What did China say about the talks?"
- * both ask what China said, which no article tells.
+ * other's: "what did china say" (terms: china) and "What did China say about
+ * the talks?" (china, talk) both ask what China said, which no article tells.
+ * Questions that share only some terms ("china trade deal", "china tanks")
+ * stay apart unless a question made of the shared terms alone was refused
+ * too ("china"): then they are all one entry, the questions about China.
  */
 import { indexTerms } from '../text/terms.ts';
 import type { RefusedQuestion } from './store.ts';
@@ -21,12 +24,6 @@ export interface RefusedGroup {
   /** The most recent refusal's reason. */
   reason: string | null;
 }
-
-/**
- * A group may take in questions that add words to its own only when it has
- * at least this many terms: "china" alone would swallow every question about China.
- */
-const MIN_SHARED_TERMS = 2;
 
 interface Group {
   terms: ReadonlySet<string>;
@@ -84,8 +81,9 @@ export function groupRefused(
 }
 
 /**
- * Folds each group into the largest smaller group whose terms it holds all
- * of, so a question with more words joins the question it elaborates. Each
+ * Folds each group into the largest entry whose terms it holds all of, entries
+ * being made shortest first, so a question with more words joins the question
+ * it elaborates. Each
  * group that may take others in is filed under its rarest term, which any
  * group holding all its terms holds too, so a report of thousands of
  * refusals compares each group with a few others, not with all.
@@ -103,7 +101,8 @@ function mergeContained(groups: Group[]): Group[] {
     const into = largestContained(group, rootsByRarestTerm);
     if (!into) {
       roots.push(group);
-      if (group.terms.size < MIN_SHARED_TERMS) continue;
+      // A question with no terms left is grouped by its text alone, and takes in nothing.
+      if (group.terms.size === 0) continue;
       const rarest = [...group.terms].sort((a, b) => rarity(a) - rarity(b))[0] ?? '';
       const filed = rootsByRarestTerm.get(rarest);
       if (filed) filed.push(group);

@@ -27,6 +27,9 @@ export interface QuestionRecord {
 export interface Citation {
   article: string;
   paragraph: number;
+  /** Which part of a paragraph cut into parts, and how many there are; absent for a whole paragraph. */
+  part?: number;
+  parts?: number;
   /** The sentence the answer showed in bold, cut short. */
   excerpt: string;
 }

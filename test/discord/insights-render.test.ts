@@ -23,7 +23,12 @@ function bigReport(): InsightsReport {
       reason: null,
       up: 1,
       down: 25 - i,
-      citation: { article: `article-${i}`, paragraph: i + 1, excerpt: HOSTILE },
+      citation: {
+        article: `article-${i}`,
+        paragraph: i + 1,
+        ...(i === 0 ? { part: 2, parts: 3 } : {}),
+        excerpt: HOSTILE,
+      },
     })),
   };
 }
@@ -61,6 +66,7 @@ describe('renderInsights', () => {
     expect(all).toContain('**50.**');
     expect(all).toContain('**25.**');
     expect(all).toContain('\\*\\*bold\\*\\*');
+    expect(all).toContain('article-0 ¶1, part 2');
   });
 
   it('shows the last page for a page past the end', () => {

@@ -61,7 +61,7 @@ describe('insights end to end', () => {
 
   it('records two members asking the same unanswerable question', async () => {
     const { fake } = harness;
-    for (const question of [UNANSWERABLE, 'what did china say about talks']) {
+    for (const question of [UNANSWERABLE, 'what did china say']) {
       const miss = await replyOf(
         fake,
         fake.sendSlashCommand({ name: 'ask', options: { question }, user: freshUser() }),
@@ -123,7 +123,7 @@ describe('insights end to end', () => {
     expect(reply.ephemeral).toBe(true);
     const text = shownText(reply.message);
     expect(text).toMatch(
-      /“(?:what did china say about talks|What did China say about the talks\?)” — 2 times by 2 members/,
+      /“(?:what did china say|What did China say about the talks\?)” — 2 times by 2 members/,
     );
     expect(text).toContain('“Who led Ukraine’s delegation?” — 1 👎 · 0 👍');
     expect(text).toContain('Ukraine’s delegation was led by defence minister Rustem Umerov.');

@@ -10,26 +10,41 @@ describe('groupRefused', () => {
   it('groups questions that are the same after term processing', () => {
     const groups = groupRefused(
       [
-        asked('what did china propose', 'a', 3),
-        asked('What did China propose about the talks?', 'b', 2),
-        asked('WHAT DID CHINA PROPOSE', 'a', 1),
+        asked('what did china say', 'a', 3),
+        asked('What did China say about the talks?', 'b', 2),
+        asked('WHAT DID CHINA SAY', 'a', 1),
       ],
       10,
     );
     expect(groups).toEqual([
-      { question: 'what did china propose', count: 3, members: 2, code: null, reason: 'refused 3' },
+      { question: 'what did china say', count: 3, members: 2, code: null, reason: 'refused 3' },
     ]);
   });
 
-  it('keeps questions apart that share a single word', () => {
+  it('keeps questions apart that share only some of their terms', () => {
     const groups = groupRefused(
-      [asked('china', 'a'), asked('what did china export', 'b'), asked('china trade deal', 'c')],
+      [asked('china trade deal', 'a'), asked('china tanks', 'b'), asked('trade tanks', 'c')],
       10,
     );
     expect(groups.map((group) => group.question).sort()).toEqual([
-      'china',
+      'china tanks',
       'china trade deal',
-      'what did china export',
+      'trade tanks',
+    ]);
+  });
+
+  it('gathers every question holding all the terms of a shorter refused one under it', () => {
+    const groups = groupRefused(
+      [
+        asked('china', 'a'),
+        asked('china trade', 'b'),
+        asked('china trade deal', 'c', 3),
+        asked('china tanks', 'd'),
+      ],
+      10,
+    );
+    expect(groups.map((group) => [group.question, group.count, group.members])).toEqual([
+      ['china', 4, 4],
     ]);
   });
 
