@@ -95,6 +95,16 @@ describe('insights end to end', () => {
     );
     expect(privately.ephemeral).toBe(true);
     expect(customIdsOf(privately.message)).toContain('vote:d:');
+    const inDm = await replyOf(
+      fake,
+      fake.sendSlashCommand({
+        name: 'ask',
+        options: { question: 'Who led Ukraine’s delegation?' },
+        user: freshUser(),
+        dm: true,
+      }),
+    );
+    expect(customIdsOf(inDm.message)).toContain('vote:d:');
 
     // A late answer is deferred, then edited in: count the edits before the votes.
     const editsBefore = fake.webhooksFor(askHandle).length;
