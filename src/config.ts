@@ -33,6 +33,8 @@ export interface Config {
   logFormat: LogFormat | null;
   /** Tries at start while Discord cannot be reached, with a growing wait between them. Default 5. */
   connectAttempts: number;
+  /** How long logging in to Discord's gateway may take at start. Default 60 s. */
+  loginTimeoutMs: number;
   /** Per-user limit on `/ask` and `/search`: `count` uses per `windowMs`. Default 5 per 10 s. */
   rateLimit: { count: number; windowMs: number };
   /** Least time between two refreshes. Default 30 s. */
@@ -200,6 +202,7 @@ export function parseConfig(env: Env): Config {
     logLevel: logLevel as LogLevel,
     logFormat: logFormat as LogFormat | null,
     connectAttempts: integer('DISCORD_CONNECT_ATTEMPTS', DEFAULT_CONNECT_ATTEMPTS, 1, 100),
+    loginTimeoutMs: integer('DISCORD_LOGIN_TIMEOUT_SECONDS', 60, 1, 600) * 1000,
     rateLimit: {
       count: integer('RATE_LIMIT_COUNT', 5, 1),
       windowMs: integer('RATE_LIMIT_WINDOW_SECONDS', 10, 1) * 1000,

@@ -122,6 +122,7 @@ async function runBot(
         startBot({
           token,
           restApi: config.discordRestApi,
+          loginTimeoutMs: config.loginTimeoutMs,
           library,
           logger,
           commands,

@@ -11,6 +11,7 @@ import { describeError, type Logger } from '../log.ts';
 import { type BotContext, type Command, createBotContext } from './context.ts';
 import { createInteractionHandler } from './router.ts';
 import { followShardManager } from './sharding.ts';
+import { GatewayUnreachableError } from './startup.ts';
 
 /** Options for {@link startBot}. */
 export interface BotOptions {
@@ -21,7 +22,8 @@ export interface BotOptions {
   restTimeoutMs?: number;
   /**
    * How long logging in may take. discord.js retries a gateway it cannot reach
-   * for ever, so past this the login fails as "gateway unreachable". Default 60 s.
+   * for ever, so past this the login fails with {@link GatewayUnreachableError}.
+   * Default 60 s.
    */
   loginTimeoutMs?: number;
   library: Library;
@@ -101,7 +103,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await loginWithin(client, options.token, options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
     loggedIn = true;
   } catch (error) {
-    await client.destroy();
+    // A client whose gateway cannot be reached is left alone: discord.js keeps
+    // reconnecting after `destroy` anyway, and destroying it while a connection
+    // is being opened makes that connection's failure an uncaught exception.
+    // The caller ends the process.
+    if (!(error instanceof GatewayUnreachableError)) await client.destroy();
     throw error;
   }
   // Started by `npm run start:sharded`: keep this shard's index in step with the others.
@@ -123,21 +129,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 /** See {@link BotOptions.loginTimeoutMs}. */
 const DEFAULT_LOGIN_TIMEOUT_MS = 60_000;
 
-/**
- * Thrown when the gateway could not be connected to within the login time:
- * `code` and `hostname` as Node's own network errors have them.
- */
-export class GatewayUnreachableError extends Error {
-  readonly code = 'GATEWAY_UNREACHABLE';
-  readonly hostname: string;
-
-  constructor(hostname: string) {
-    super(`the gateway at ${hostname} could not be connected to`);
-    this.name = 'GatewayUnreachableError';
-    this.hostname = hostname;
-  }
-}
-
 /** `client.login`, failing with {@link GatewayUnreachableError} when it takes longer than `timeoutMs`. */
 async function loginWithin(client: Client, token: string, timeoutMs: number): Promise<void> {
   const login = client.login(token);
@@ -145,7 +136,10 @@ async function loginWithin(client: Client, token: string, timeoutMs: number): Pr
   login.catch(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GatewayUnreachableError(gatewayHost(client))), timeoutMs);
+    timer = setTimeout(
+      () => reject(new GatewayUnreachableError(gatewayHost(client), timeoutMs)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([login, timeout]);
@@ -154,12 +148,12 @@ async function loginWithin(client: Client, token: string, timeoutMs: number): Pr
   }
 }
 
-/** The gateway's host as Discord named it in `GET /gateway/bot`, else Discord's usual one. */
-function gatewayHost(client: Client): string {
+/** The gateway's host as Discord named it in `GET /gateway/bot`; null before it answered. */
+function gatewayHost(client: Client): string | null {
   try {
-    return new URL(client.ws.gateway ?? '').host || 'gateway.discord.gg';
+    return new URL(client.ws.gateway ?? '').host || null;
   } catch {
-    return 'gateway.discord.gg';
+    return null;
   }
 }
 

@@ -23,6 +23,25 @@ export class StartupError extends Error {
 }
 
 /**
+ * Thrown when logging in took longer than allowed: the API answered, but
+ * the gateway (a WebSocket, which firewalls and proxies may block) was not
+ * connected to in time. The process should end: the client it leaves behind
+ * keeps trying.
+ */
+export class GatewayUnreachableError extends Error {
+  /** The gateway's host, as Discord named it; null when the API had not even answered. */
+  readonly hostname: string | null;
+  readonly timeoutMs: number;
+
+  constructor(hostname: string | null, timeoutMs: number) {
+    super(`logging in took over ${timeoutMs} ms`);
+    this.name = 'GatewayUnreachableError';
+    this.hostname = hostname;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
  * What a failed login means: Discord answered no (a whole sentence: what to
  * fix), or could not be reached (the reason, worth trying again).
  */
@@ -43,7 +62,6 @@ const NETWORK_CAUSES: Readonly<Record<string, (hostname: string) => string>> = {
   ABORT_ERR: () => 'it did not answer in time',
   ENETUNREACH: () => 'there is no network route to it',
   EHOSTUNREACH: () => 'there is no network route to it',
-  GATEWAY_UNREACHABLE: (hostname) => `its gateway at ${hostname} could not be connected to`,
 };
 
 /** Gateway close reasons discord.js reports as errors, by its message. */
@@ -82,6 +100,7 @@ export function discordHost(restApi: string | null | undefined): string {
  * // => { retryable: true, reason: 'the connection was refused' }
  */
 export function explainLoginError(error: unknown, host: string): LoginFailure {
+  if (error instanceof GatewayUnreachableError) return gatewayUnreachable(error, host);
   const { code, name, message, status, hostname } = errorFields(error);
   if (code === 'TokenInvalid' || status === 401) {
     return { retryable: false, sentence: tokenRefused('401 Unauthorized') };
@@ -156,6 +175,26 @@ function unreachable(host: string, reason: string, attempts: number): string {
     `Could not reach Discord at ${host}: ${reason}, ${tries}. ` +
     'Check the network connection, any firewall or proxy, and DISCORD_REST_API if it is set.'
   );
+}
+
+/**
+ * discord.js has retried the gateway all along, and the client it leaves keeps
+ * trying, so this is not retried: the start ends with the host to check.
+ */
+function gatewayUnreachable(error: GatewayUnreachableError, host: string): LoginFailure {
+  const seconds = `${Math.round(error.timeoutMs / 1000)} s`;
+  if (!error.hostname) {
+    return {
+      retryable: false,
+      sentence: `Could not reach Discord at ${host}: no answer within ${seconds}. Check the network connection, any firewall or proxy, and DISCORD_REST_API if it is set.`,
+    };
+  }
+  return {
+    retryable: false,
+    sentence:
+      `Could not connect to Discord's gateway at ${error.hostname} within ${seconds}, though its API at ${host} answered: ` +
+      'check that the network lets WebSocket connections through (a firewall or proxy may block them), or raise DISCORD_LOGIN_TIMEOUT_SECONDS.',
+  };
 }
 
 function tokenRefused(how: string): string {

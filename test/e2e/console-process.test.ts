@@ -7,9 +7,17 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLines, ROOT, runProcess } from './process.ts';
+import { killProcess, logLines, ROOT, type RunningProcess, runProcess } from './process.ts';
 
 let workDir: string;
+const children: RunningProcess[] = [];
+
+/** `npm start` in the work folder, ended in `afterAll` if a test leaves it running. */
+function start(options: Omit<Parameters<typeof runProcess>[1], 'cwd'>): RunningProcess {
+  const running = runProcess('src/main.ts', { cwd: workDir, ...options });
+  children.push(running);
+  return running;
+}
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'talkbot-console-process-'));
@@ -17,6 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const running of children) killProcess(running);
   await rm(workDir, { recursive: true, force: true });
 });
 
@@ -24,8 +33,7 @@ describe('npm start without a token', () => {
   it('opens the console: banner first, answers, refreshes, no log line', async () => {
     // The template's values, as a newcomer's .env before the token is filled in.
     await writeFile(join(workDir, '.env'), 'DISCORD_TOKEN=\nLOG_LEVEL=info\nSHARD_COUNT=\n');
-    const console = runProcess('src/main.ts', {
-      cwd: workDir,
+    const console = start({
       input: 'Who led Ukraine’s delegation?\n/more\n/refresh\n/quit\n',
     });
     expect(await console.exited).toBe(0);
@@ -44,8 +52,7 @@ describe('npm start without a token', () => {
     const seedsDir = join(workDir, 'seeds-with-a-bad-file');
     await cp(join(ROOT, 'seeds'), seedsDir, { recursive: true });
     await writeFile(join(seedsDir, 'scan.txt'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0, 1]));
-    const console = runProcess('src/main.ts', {
-      cwd: workDir,
+    const console = start({
       env: { SEEDS_DIR: seedsDir, SNAPSHOT_PATH: 'off' },
       input: '/quit\n',
     });
@@ -57,8 +64,7 @@ describe('npm start without a token', () => {
   });
 
   it('shows the result of a refresh asked for with SIGHUP, at the pid its banner gives', async () => {
-    const console = runProcess('src/main.ts', {
-      cwd: workDir,
+    const console = start({
       env: { SNAPSHOT_PATH: 'off' },
       input: '',
       keepInputOpen: true,

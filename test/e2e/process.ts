@@ -39,6 +39,8 @@ export function runProcess(
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    // A process group of its own, so that {@link killProcess} ends the node process tsx starts too.
+    detached: true,
   });
   // Typed lines, as a person would pipe them in; the end of input ends the console.
   if (options.input !== undefined) {
@@ -55,6 +57,24 @@ export function runProcess(
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/**
+ * Ends a process that is still running, and everything it started: `tsx`
+ * runs the script in a child node process, which a kill of `tsx` alone would
+ * leave running.
+ *
+ * @example
+ * afterAll(() => children.forEach(killProcess));
+ */
+export function killProcess(running: RunningProcess): void {
+  const { pid } = running.child;
+  if (running.child.exitCode !== null || running.child.signalCode !== null || !pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
 }
 
 /** The JSON log lines of a process's stderr (other lines skipped). */

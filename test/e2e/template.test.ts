@@ -14,7 +14,14 @@ import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
 import { list } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
-import { logLines, ROOT, type RunningProcess, runProcess, waitForLog } from './process.ts';
+import {
+  killProcess,
+  logLines,
+  ROOT,
+  type RunningProcess,
+  runProcess,
+  waitForLog,
+} from './process.ts';
 
 const TEMPLATE = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
@@ -72,8 +79,7 @@ describe('a .env made from .env.example', () => {
   });
 
   afterAll(async () => {
-    for (const running of children)
-      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    for (const running of children) killProcess(running);
     await fake?.close();
     await rm(workDir, { recursive: true, force: true });
   });
