@@ -1,5 +1,10 @@
 import type { Passage, SearchIndex } from '../search/build.ts';
-import { analyzeQuestion, type Concept, type Question } from '../search/question.ts';
+import {
+  analyzeQuestion,
+  type Concept,
+  EXPECTED_KINDS,
+  type Question,
+} from '../search/question.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
 import { WEIGHTS, type Weights } from '../search/weights.ts';
 import { cleanInput } from '../text/normalize.ts';
@@ -258,26 +263,39 @@ function refuse(
 }
 
 /**
- * Refusals known before ranking (exported for `npm run fit`): a question with no word to search for, or
- * one that asks about a name no article has in any form (its text, title,
- * author, initials, or a near spelling).
+ * Refusals known before ranking (exported for `npm run fit`): a question with
+ * no word to search for, or a "what did X say" question whose X no article
+ * has in any form (its text, title, author, initials, or a near spelling).
  *
  * @example
  * refuseBeforeRanking(analyzeQuestion(index, 'What did Macron say?'))?.code // => 'unknown-name'
  */
 export function refuseBeforeRanking(query: Question): Refusal | null {
   if (query.concepts.length === 0) return refuse(query.text, 'no-words');
-  const unknown = query.concepts.filter((concept) => concept.name && concept.status === 'missing');
-  if (unknown.length > 0) {
-    return refuse(query.text, 'unknown-name', {
-      names: EITHER.format(unknown.map((concept) => concept.original)),
-    });
+  // What someone no article names said cannot be reported, whatever else matches.
+  const speaker = query.speaker.map((position) => query.concepts[position]);
+  if (speaker.length > 0 && speaker.every((concept) => concept?.status === 'missing')) {
+    return unknownNames(
+      query,
+      speaker.filter((concept) => concept !== undefined),
+    );
   }
   return null;
 }
 
-/** The best passage covers too little of the question: say which words nothing matched. */
+function unknownNames(query: Question, names: ReadonlyArray<Concept>): Refusal {
+  return refuse(query.text, 'unknown-name', {
+    names: EITHER.format(names.map((concept) => concept.original)),
+  });
+}
+
+/**
+ * The best passage covers too little of the question: say which names no
+ * article has, or else which words nothing matched.
+ */
 function weakMatch(query: Question, best: RankedPassage): Refusal {
+  const unknown = query.concepts.filter((concept) => concept.name && concept.status === 'missing');
+  if (unknown.length > 0) return unknownNames(query, unknown);
   const unmatched = query.concepts
     .filter((_, position) => !best.matched.includes(position))
     .sort((a, b) => b.weight - a.weight)
@@ -292,9 +310,10 @@ function weakMatch(query: Question, best: RankedPassage): Refusal {
 const CHECKED_KINDS = new Set(['time', 'number', 'duration']);
 
 /**
- * Whether a question asks for a time, number or duration that none of the
- * candidates close to the best one holds. The kind is a preference in
- * ranking; it refuses only when no close candidate has it.
+ * Whether a question asks for a time, number or duration that the sentence
+ * answering it best holds in none of the candidates close to the best one.
+ * The kind is a preference in ranking; it refuses only when no close
+ * candidate has it where it answers.
  *
  * @example
  * lacksExpectedKind(analyzeQuestion(index, 'When did they meet?'), ranked) // => false when one says when
@@ -303,9 +322,12 @@ export function lacksExpectedKind(query: Question, ranked: RankedPassage[]): boo
   if (!query.expects || !CHECKED_KINDS.has(query.expects)) return false;
   const best = ranked[0];
   if (!best) return false;
-  return !ranked
-    .slice(0, TYPE_CANDIDATES)
-    .some((passage) => passage.score >= best.score * CLOSE_SCORE && passage.holdsType);
+  const expected = EXPECTED_KINDS[query.expects];
+  return !ranked.slice(0, TYPE_CANDIDATES).some((candidate) => {
+    if (candidate.score < best.score * CLOSE_SCORE || !candidate.holdsType) return false;
+    const sentence = bestSentenceOf(query.concepts, candidate.passage);
+    return ((candidate.passage.sentences[sentence]?.kinds ?? 0) & expected) !== 0;
+  });
 }
 
 function present(query: Question, ranked: RankedPassage[], options: AnswerOptions): Answer {
@@ -349,21 +371,21 @@ function toAnswerPassage(
 }
 
 /**
- * The sentence of a passage that covers the most of the question, rare words
- * weighing more; the first on a tie. Read from the sentences and terms kept
- * at index time, not from the text again.
+ * The position of the sentence of a passage that covers the most of the
+ * question, rare words weighing more; the first on a tie. Read from the
+ * sentences and terms kept at index time, not from the text again.
  */
-function bestSentence(concepts: ReadonlyArray<Concept>, passage: Passage): string {
-  const sentenceTerms = passage.terms.split('\n');
+function bestSentenceOf(concepts: ReadonlyArray<Concept>, passage: Passage): number {
   let best = 0;
   let bestScore = 0;
-  sentenceTerms.forEach((line, i) => {
+  passage.terms.split('\n').forEach((line, i) => {
     const terms = new Set(line.split(' '));
     let score = 0;
     for (const concept of concepts) {
       let strength = 0;
-      for (const [term, value] of concept.terms)
+      for (const [term, value] of concept.terms) {
         if (terms.has(term)) strength = Math.max(strength, value);
+      }
       score += concept.weight * strength;
     }
     if (score > bestScore) {
@@ -371,6 +393,12 @@ function bestSentence(concepts: ReadonlyArray<Concept>, passage: Passage): strin
       bestScore = score;
     }
   });
+  return best;
+}
+
+/** The text of the sentence that best answers the question (see {@link bestSentenceOf}). */
+function bestSentence(concepts: ReadonlyArray<Concept>, passage: Passage): string {
+  const best = bestSentenceOf(concepts, passage);
   const start = best === 0 ? 0 : (passage.sentences[best - 1]?.end ?? 0);
   const end = passage.sentences[best]?.end ?? passage.text.length;
   return passage.text.slice(start, end).trim() || passage.text;

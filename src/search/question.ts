@@ -236,6 +236,7 @@ function conceptOf(
   const passages = own
     ? own.passages
     : Math.max(0, ...[...terms.keys()].map((t) => vocabulary.get(t)?.passages ?? 0));
-  const weight = status === 'missing' ? maxIdf * weights.unknown : idf(passages);
+  const weight =
+    status === 'missing' ? maxIdf * (name ? weights.unknownName : weights.unknown) : idf(passages);
   return { original: token.value, terms, weight, status, name, correction };
 }

@@ -97,6 +97,7 @@ export function rankPassages(
       articleCoverage: 0,
       holdsType,
       matched,
+      strength,
     };
   });
   const scoreOf = new Map(ranked.map((r) => [r.id, r.score]));
@@ -113,5 +114,57 @@ export function rankPassages(
     });
     r.articleCoverage = totalWeight > 0 ? covered / totalWeight : 0;
   }
-  return ranked.sort((a, b) => b.score - a.score || a.id - b.id).map(({ id: _, ...rest }) => rest);
+  ranked.sort((a, b) => b.score - a.score || a.id - b.id);
+  // The best candidates are read sentence by sentence: one sentence that holds
+  // the whole question answers it better than words spread over a paragraph.
+  if (weights.sentence > 0) {
+    const top = ranked.slice(0, SENTENCE_CANDIDATES);
+    for (const r of top) {
+      r.score += weights.sentence * sentenceCoverage(question, r.passage, r.strength, totalWeight);
+    }
+    top.sort((a, b) => b.score - a.score || a.id - b.id);
+    ranked.splice(0, top.length, ...top);
+  }
+  return ranked.map(({ id: _, strength: __, ...rest }) => rest);
+}
+
+/** How many of the best candidates are read sentence by sentence. */
+const SENTENCE_CANDIDATES = 30;
+
+/**
+ * The share of the question's weight the passage's best sentence covers:
+ * a concept counts where that sentence has one of its terms, or where the
+ * passage matched it only through its article's metadata.
+ */
+function sentenceCoverage(
+  question: Question,
+  passage: Passage,
+  strength: ReadonlyArray<number>,
+  totalWeight: number,
+): number {
+  if (totalWeight <= 0) return 0;
+  let best = 0;
+  for (const line of passage.terms.split('\n')) {
+    const terms = new Set(line.split(' '));
+    let covered = 0;
+    question.concepts.forEach((concept, position) => {
+      let here = 0;
+      for (const [term, value] of concept.terms) if (terms.has(term)) here = Math.max(here, value);
+      // A concept the passage matched but no sentence holds came from the metadata.
+      if (here === 0 && (strength[position] ?? 0) > 0 && !passageHolds(passage, concept)) {
+        here = strength[position] ?? 0;
+      }
+      covered += concept.weight * here;
+    });
+    best = Math.max(best, covered / totalWeight);
+  }
+  return best;
+}
+
+/** Whether any of a concept's terms is in the passage's own text. */
+function passageHolds(passage: Passage, concept: Question['concepts'][number]): boolean {
+  for (const term of concept.terms.keys()) {
+    if (passage.terms.includes(term)) return true;
+  }
+  return false;
 }

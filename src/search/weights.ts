@@ -20,12 +20,16 @@ export interface Weights {
   initialism: number;
   /** Weight of a question word that nothing in the corpus matches, as a share of the rarest word's. */
   unknown: number;
+  /** The same for a word written as a name: a name the corpus lacks says more of what is asked. */
+  unknownName: number;
   /** Share of the score given by the covered share of the question's weight. */
   coverage: number;
   /** Share of the score given by BM25, divided by the best candidate's. */
   bm25: number;
   /** Added when the passage holds the kind of answer asked for (a time for "when"). */
   type: number;
+  /** Added times the share of the question the best candidates' best sentence covers. */
+  sentence: number;
   /** Share of the best neighbouring passage's score added to a passage's. */
   neighbour: number;
   /** The bot answers when the best passage's coverage × its article's coverage reaches this. */
@@ -43,9 +47,11 @@ export const WEIGHTS: Readonly<Weights> = Object.freeze({
   fuzzy: fitted.fuzzy,
   initialism: fitted.initialism,
   unknown: fitted.unknown,
+  unknownName: fitted.unknownName,
   coverage: fitted.coverage,
   bm25: fitted.bm25,
   type: fitted.type,
+  sentence: fitted.sentence,
   neighbour: fitted.neighbour,
   threshold: fitted.threshold,
   typeRefusal: fitted.typeRefusal,
