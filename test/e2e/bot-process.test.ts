@@ -30,7 +30,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0)) {
+    // The process group: tsx runs the script in a node process of its own, which would outlive tsx.
+    if (child.exitCode === null && child.pid) killGroup(child.pid);
+  }
   await fake?.close();
   await rm(workDir, { recursive: true, force: true });
 });
@@ -44,6 +47,7 @@ function run(script: string, env: Record<string, string>) {
     cwd: workDir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   children.push(child);
   let stdout = '';
@@ -219,3 +223,12 @@ describe.concurrent('npm run deploy-commands', () => {
     expect(deploy.stderr()).toContain('DISCORD_CLIENT_ID is required to deploy commands');
   });
 });
+
+/** Ends a process group that may be gone already. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}

@@ -136,7 +136,10 @@ describe('as a process', () => {
     await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
   });
   afterAll(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const child of children.splice(0)) {
+      // The process group: tsx runs the script in a node process of its own, which would outlive tsx.
+      if (child.exitCode === null && child.pid) killGroup(child.pid);
+    }
     await rm(workDir, { recursive: true, force: true });
   });
 
@@ -153,6 +156,7 @@ describe('as a process', () => {
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     children.push(child);
     let output = '';
@@ -220,3 +224,12 @@ describe('as a process', () => {
     },
   );
 });
+
+/** Ends a process group that may be gone already. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
