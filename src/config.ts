@@ -35,7 +35,7 @@ export interface Config {
   connectAttempts: number;
   /** How long logging in to Discord's gateway may take at start. Default 60 s. */
   loginTimeoutMs: number;
-  /** Per-user limit on `/ask` and `/search`: `count` uses per `windowMs`. Default 5 per 10 s. */
+  /** Per-user limit on questions and button clicks: `count` uses per `windowMs`. Default 5 per 10 s. */
   rateLimit: { count: number; windowMs: number };
   /** Least time between two refreshes. Default 30 s. */
   refreshCooldownMs: number;

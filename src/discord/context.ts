@@ -21,7 +21,7 @@ import type { RenderContext } from './render.ts';
 export interface BotContext extends RenderContext {
   library: Library;
   logger: Logger;
-  /** Per-user limit on queries that answer in the channel (`/ask`, `/search`, "Ask about this message"). */
+  /** Per-user limit on queries (`/ask`, `/search`, "Ask about this message") and button clicks, counted together. */
   rateLimiter: RateLimiter;
   /** Users who may add article URLs (config `OWNER_IDS`). */
   ownerIds: readonly string[];

@@ -3,7 +3,13 @@
  * failure into a friendly ephemeral message and one log line.
  */
 import { performance } from 'node:perf_hooks';
-import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import {
+  type Interaction,
+  MessageFlags,
+  type RepliableInteraction,
+  TimestampStyles,
+  time,
+} from 'discord.js';
 import { describeError } from '../log.ts';
 import { handleButton } from './buttons.ts';
 import { Emoji } from './constants.ts';
@@ -49,7 +55,9 @@ export function createInteractionHandler(
           ? command.autocomplete(interaction, context)
           : interaction.respond([]));
       } else if (interaction.isButton()) {
-        await handleButton(interaction, context);
+        const refusal = refuseClick(context, interaction.user.id);
+        if (refusal) await interaction.reply({ ...refusal, flags: MessageFlags.Ephemeral });
+        else await handleButton(interaction, context);
       }
       const ms = Math.round(performance.now() - started);
       context.logger[interaction.isAutocomplete() ? 'debug' : 'info'](
@@ -81,6 +89,19 @@ export async function sendEphemeral(
   } else {
     await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
   }
+}
+
+/**
+ * A private notice when a user clicks faster than the per-user rate limit
+ * allows, or null (the click is then counted). Every button counts, whatever
+ * it does, toward the same limit as questions: a click runs a query, shows a
+ * context, records a vote or opens a report, all work a flood should not buy.
+ */
+function refuseClick(context: BotContext, userId: string): ReplyPayload | null {
+  const decision = context.rateLimiter.take(userId);
+  if (decision.allowed) return null;
+  const retry = time(new Date(decision.retryAt), TimestampStyles.RelativeTime);
+  return notice(`${Emoji.wait} You're clicking quickly — try again ${retry}.`);
 }
 
 async function apologize(interaction: Interaction, context: BotContext): Promise<void> {

@@ -186,6 +186,30 @@ describe('/ask', () => {
     const other = await replyOf(harness.fake, slash('ask', { question: 'Putin' }));
     expect(other.ephemeral).toBe(false);
   });
+
+  it('counts button clicks, of any button, toward the same limit', async () => {
+    const { fake } = harness;
+    const user = freshUser();
+    const click = (customId: string) => replyOf(fake, fake.sendButton({ customId, user }));
+    for (const customId of [`ctx:22:${SEED}`, 'something-else', `ctx:22:${SEED}`]) {
+      expect((await click(customId)).message.content ?? '').not.toMatch(/quickly/);
+    }
+    for (let i = 0; i < 2; i++) {
+      expect((await replyOf(fake, slash('ask', { question: 'Putin' }, { user }))).ephemeral).toBe(
+        false,
+      );
+    }
+    const limited = await click(`ctx:22:${SEED}`);
+    expect(limited.ephemeral).toBe(true);
+    expect(limited.message.content).toMatch(/^⏳ You're clicking quickly — try again <t:\d+:R>\.$/);
+    const asked = await replyOf(fake, slash('ask', { question: 'Putin' }, { user }));
+    expect(asked.message.content).toMatch(/You're asking quickly/);
+    const someoneElse = await replyOf(
+      fake,
+      fake.sendButton({ customId: `ctx:22:${SEED}`, user: freshUser() }),
+    );
+    expect(someoneElse.message.content ?? '').not.toMatch(/quickly/);
+  });
 });
 
 describe('buttons', () => {
