@@ -2,15 +2,24 @@ import * as fs from 'node:fs/promises';
 import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadCorpus } from '../src/corpus/load.ts';
-import { Library } from '../src/library.ts';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The loader reads the folder listing first and each file after; wrapping
 // readdir lets a test delete a file in between, as a moderator might mid-reload.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return { ...actual, readdir: vi.fn(actual.readdir) };
+});
+
+let loadCorpus: typeof import('../src/corpus/load.ts').loadCorpus;
+let Library: typeof import('../src/library.ts').Library;
+
+beforeAll(async () => {
+  // The unit project shares modules between files (isolate: false): import the loader afresh,
+  // so that it reads through the mock above and not through a copy another file imported.
+  vi.resetModules();
+  ({ loadCorpus } = await import('../src/corpus/load.ts'));
+  ({ Library } = await import('../src/library.ts'));
 });
 
 const GOOD = 'The council voted 7 to 2 to build a new bridge across the Aller River.\n';
