@@ -30,7 +30,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // Real processes (tsx, the corpus, worker threads) start in ~3 s on a quiet machine and
+          // in 20 s or more when it is shared: a time-out here means a hang, not a slow start.
+          // Their own waits give up after 45 s, so their message comes first.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

@@ -18,7 +18,7 @@ import { list } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PROCESS_TIMEOUT_MS = 20_000;
+const PROCESS_TIMEOUT_MS = 45_000;
 let workDir: string;
 let fake: FakeDiscord;
 const children: ChildProcess[] = [];
@@ -158,7 +158,7 @@ describe.concurrent('npm start', () => {
         user: owner,
       });
       // A fetch, the page read in a worker started for it, and a rebuild in the build worker.
-      await ownFake.waitForResponse(add, { timeoutMs: 15_000 });
+      await ownFake.waitForResponse(add, { timeoutMs: 45_000 });
       const [embed] = list(ownFake.originalMessage(add)?.embeds);
       expect(embed?.title).toBe('✅ Source added');
       expect(userAgents).toEqual(['talkbot-process-test/1.0']);

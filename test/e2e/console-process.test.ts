@@ -84,7 +84,7 @@ describe('npm start without a token', () => {
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !check(); waited += 25) {
-    if (waited > 20_000) throw new Error(`Timed out waiting for ${what}`);
+    if (waited > 45_000) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 25));
   }
 }

@@ -257,7 +257,7 @@ describe('gateway trouble mid-burst', () => {
     await settle(after);
     expectAnsweredOnce([...before, ...after]);
     expect(fake.openGatewayConnections).toBe(1);
-  }, 15_000);
+  }, 45_000);
 });
 
 describe('over the whole file', () => {

@@ -11,7 +11,7 @@ import type { Json } from './fake-discord.ts';
 
 /** The repository's root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
-const WAIT_TIMEOUT_MS = 20_000;
+const WAIT_TIMEOUT_MS = 45_000;
 
 /** A process started by {@link runProcess}. */
 export interface RunningProcess {
@@ -86,7 +86,7 @@ export function logLines(stderr: string): Json[] {
 }
 
 /**
- * Resolves once `check` holds, polling; rejects naming `what` after 20 s, or
+ * Resolves once `check` holds, polling; rejects naming `what` after 45 s, or
  * at once when the process exits first.
  */
 export async function waitForLog(

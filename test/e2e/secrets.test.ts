@@ -87,7 +87,7 @@ async function provokeEveryFault(
   const gotThrough = (h: InteractionHandle) =>
     fake.callbacksFor(h).some((r) => r.status > 0 && r.status < 300);
   await fake.waitFor(() => handles.every((h) => gaveUp(h) || gotThrough(h)), {
-    timeoutMs: 15_000,
+    timeoutMs: 45_000,
     description: 'the bot to finish with every interaction',
   });
   // A little longer, so that a late retry or apology would be written too.
@@ -181,7 +181,7 @@ describe('as a process', () => {
       const bot = startMain({ DISCORD_TOKEN: fake.token, DISCORD_REST_API: fake.restBase });
       await fake.waitFor(
         () => ['ready', 'library open'].every((msg) => bot.lines().some((l) => l.msg === msg)),
-        { timeoutMs: 15_000, description: 'the ready and library open lines' },
+        { timeoutMs: 45_000, description: 'the ready and library open lines' },
       );
       const handles = await provokeEveryFault(fake, bot.lines);
       bot.child.kill('SIGTERM');

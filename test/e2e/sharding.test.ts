@@ -15,7 +15,7 @@ import { freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
 import { FakeDiscord, type InteractionHandle, type Json } from './fake-discord.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const WAIT_MS = 20_000;
+const WAIT_MS = 45_000;
 const LIGHTHOUSE =
   'Volunteers restored the Fresnel lens of the Rumelifeneri lighthouse at the mouth of the Bosphorus.\n';
 
@@ -163,7 +163,7 @@ describe('npm run start:sharded', () => {
     expect(messages.filter((m) => m === 'stopped')).toHaveLength(3);
     expect(bot.stderr()).not.toContain(fake.token);
     await fake.waitFor(() => fake.openGatewayConnections === 0, { timeoutMs: 5000 });
-  }, 60_000);
+  }, 90_000);
 
   it('exits 2 when the snapshot is turned off', async () => {
     const requests = fake.requests.length;
