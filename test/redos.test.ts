@@ -15,7 +15,7 @@ import { relative } from 'node:path';
 import { check } from 'recheck';
 import { SyntaxKind, skipTrivia } from 'typescript/unstable/ast';
 import { API } from 'typescript/unstable/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CHECKED = /\/(src|commands)\//;
@@ -119,6 +119,9 @@ async function patternsBuiltOnLoad(files: readonly string[]): Promise<Pattern[]>
       return Reflect.apply(target, thisArg, args);
     },
   });
+  // Other test files in this worker may have loaded these modules already (isolate: false):
+  // load them afresh, so that what they build on load is built again, under the proxy.
+  vi.resetModules();
   try {
     for (const file of files) await import(`${ROOT}${file}`);
   } finally {
