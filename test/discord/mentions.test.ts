@@ -2,7 +2,8 @@
  * Nothing the bot sends holds a mention, a command mention or a masked link
  * in usable form, nor an invisible or direction-changing character, whatever
  * the text it shows: article text, titles, publishers, questions, reasons,
- * URLs, file names. The texts are built from the pieces of those sequences
+ * URLs, file names, insights. Every renderer: answers, misses, search,
+ * context, sources, autocomplete, refresh reports, source additions, insights. The texts are built from the pieces of those sequences
  * with the characters a cleaner might drop between them (`@\u0001everyone`).
  */
 import fc from 'fast-check';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer, AnswerPassage } from '../../src/answer/answer.ts';
 import type { Article } from '../../src/corpus/types.ts';
 import { CustomIdCodec } from '../../src/discord/custom-id.ts';
+import { renderInsights } from '../../src/discord/insights-render.ts';
 import {
   renderAddSource,
   renderAnswer,
@@ -281,6 +283,33 @@ describe('no usable mention, link or invisible character in anything rendered', 
         for (const status of ['added', 'refused', 'invalid', 'duplicate', 'failed'] as const) {
           const result: AddSourceResult = { status, message, url };
           expect(payloadProblems(renderAddSource(result))).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('insights reports', () => {
+    fc.assert(
+      fc.property(hostile(40), hostile(40), hostile(40), (question, reason, excerpt) => {
+        const report = {
+          days: 30,
+          totals: { questions: 3, answered: 1, refused: 2, up: 1, down: 1, members: 2 },
+          refused: [{ question, count: 2, members: 1, code: 'no-match', reason }],
+          downvoted: [
+            { question, reason, up: 0, down: 2, citation: null },
+            {
+              question: reason,
+              reason: null,
+              up: 1,
+              down: 3,
+              citation: { article: excerpt, paragraph: 4, excerpt },
+            },
+          ],
+        };
+        for (const page of [0, 1]) {
+          const payload = renderInsights(report, 'ok', { days: 30, page }, context);
+          expect(payloadProblems(payload)).toEqual([]);
         }
       }),
       { numRuns: 300 },
