@@ -149,38 +149,6 @@ export class WordNet {
     return proper ? 'proper' : 'unknown';
   }
 
-  /**
-   * The other degrees of an adjective ("fast", "faster", "fastest") when the word is
-   * one of them, regular forms only. A form WordNet has as a noun or verb of its own
-   * has a meaning of its own ("number" is not "more numb", "Easter" not "more east").
-   *
-   * @example
-   * new WordNet().degrees('fastest') // => ['fast', 'faster']
-   * new WordNet().degrees('tight') // => ['tighter', 'tightest']
-   */
-  degrees(word: string): readonly string[] {
-    const key = `>${word}`;
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
-    const isAdjective = (form: string) => this.#senseOffsets('adj', form).length > 0;
-    const ownWord = (form: string) =>
-      this.#senseOffsets('noun', form).length > 0 || this.#senseOffsets('verb', form).length > 0;
-    const compared = /(?:er|est)$/.test(word) && !ownWord(word);
-    const bases = compared
-      ? baseForms(word).filter((base) => base !== word && base.length >= 3 && isAdjective(base))
-      : isAdjective(word)
-        ? [word]
-        : [];
-    const found = new Set(
-      bases.flatMap((base) => [base, ...comparedForms(base).filter((form) => !ownWord(form))]),
-    );
-    found.delete(word);
-    const result = [...found];
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(key, result);
-    return result;
-  }
-
   /** Closes the WordNet data files and drops the loaded indexes. */
   close(): void {
     for (const fd of this.#dataFiles.values()) closeSync(fd);
@@ -336,23 +304,6 @@ function baseForms(word: string): string[] {
     }
   }
   return forms;
-}
-
-/**
- * The regular comparative and superlative of an adjective: "fast" → "faster",
- * "fastest"; "late" → "later", "latest"; "big" → "bigger", "biggest"; "easy" → "easier", "easiest".
- */
-function comparedForms(adjective: string): string[] {
-  if (adjective.endsWith('e')) return [`${adjective}r`, `${adjective}st`];
-  if (/[^aeiou]y$/.test(adjective)) {
-    const stem = adjective.slice(0, -1);
-    return [`${stem}ier`, `${stem}iest`];
-  }
-  // One short vowel before a final consonant doubles it: "big" → "bigger".
-  const stem = /^[^aeiou]*[aeiou][b-df-hj-np-tvz]$/.test(adjective)
-    ? adjective + adjective.slice(-1)
-    : adjective;
-  return [`${stem}er`, `${stem}est`];
 }
 
 function defaultDictDir(): string {
