@@ -224,8 +224,8 @@ async function runWorkersChild(): Promise<void> {
   const seeds = (await loadCorpus(fileURLToPath(new URL('../seeds', import.meta.url)))).articles;
   const speeches = loadSotuArticles();
   const figures = await measureWorkers(
-    benchCorpus(seeds, speeches, delaySize),
-    benchCorpus(seeds, speeches, ratioSize),
+    () => benchCorpus(seeds, speeches, delaySize),
+    () => benchCorpus(seeds, speeches, ratioSize),
     (line) => process.stderr.write(`[bench] ${line}\n`),
   );
   process.send?.(figures);

@@ -36,19 +36,20 @@ export const WORKER_TARGETS = { loopDelayMaxMs: 100, refreshRatio: 1.5 };
 
 /**
  * Measures refreshes on worker threads at two corpus sizes (written as files,
- * as a bot reads them).
+ * as a bot reads them). Each corpus is made, written and let go before its
+ * library starts, so this thread holds what a bot's would: the article list,
+ * not the articles (a heap of them would time its own garbage collection).
  *
  * @example
- * const figures = await measureWorkers(articles100k, articles60k);
+ * const figures = await measureWorkers(() => corpusOf(100_000), () => corpusOf(60_000), log);
  * figures.loopDelayMaxMs // => a few ms
  */
 export async function measureWorkers(
-  delayCorpus: ReadonlyArray<Article>,
-  ratioCorpus: ReadonlyArray<Article>,
+  delayCorpus: () => Article[],
+  ratioCorpus: () => Article[],
   progress: (line: string) => void,
 ): Promise<WorkerFigures> {
-  progress(`workers: refresh of ${countPassages(delayCorpus)} passages, event loop watched`);
-  const delay = await withLibrary(delayCorpus, async (library, engine) => {
+  const delay = await withLibrary(delayCorpus, progress, async (library, engine) => {
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     const report = await library.refresh({ ignoreCooldown: true });
@@ -62,21 +63,22 @@ export async function measureWorkers(
       answerWorkerRssBytes: memory,
     };
   });
-  progress(`workers: refresh of ${countPassages(ratioCorpus)} passages beside raw MiniSearch`);
-  const refreshMs = await withLibrary(ratioCorpus, async (library) => {
+  const ratio = await withLibrary(ratioCorpus, progress, async (library) => {
     const report = await library.refresh({ ignoreCooldown: true });
     if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
     return report.durationMs;
   });
-  const documents = plainDocuments(ratioCorpus);
+  progress('workers: raw MiniSearch on the same paragraphs');
+  const documents = plainDocuments(ratioCorpus());
+  collectGarbage();
   const started = performance.now();
   new MiniSearch<{ id: number; text: string }>({ fields: ['text'] }).addAll(documents);
   const rawBuildMs = performance.now() - started;
   return {
-    delayPassages: countPassages(delayCorpus),
-    ...delay,
-    ratioPassages: countPassages(ratioCorpus),
-    refreshMs,
+    delayPassages: delay.passages,
+    ...delay.result,
+    ratioPassages: ratio.passages,
+    refreshMs: ratio.result,
     rawBuildMs,
   };
 }
@@ -106,18 +108,25 @@ export function formatWorkers(figures: WorkerFigures): string[] {
   ];
 }
 
-/** Writes the corpus as article files, runs `use` on a library over them on worker threads, cleans up. */
+/**
+ * Writes a corpus as article files and lets it go, then runs `use` on a
+ * library over them on worker threads (its first build done), and cleans up.
+ */
 async function withLibrary<T>(
-  articles: ReadonlyArray<Article>,
+  corpus: () => Article[],
+  progress: (line: string) => void,
   use: (library: Library, engine: WorkerEngine) => Promise<T>,
-): Promise<T> {
+): Promise<{ passages: number; result: T }> {
   const seedsDir = await mkdtemp(join(tmpdir(), 'talkbot-bench-workers-'));
+  const passages = await writeCorpus(seedsDir, corpus);
+  progress(`workers: ${passages} passages written; the library builds them, then refreshes`);
+  collectGarbage();
   const engine = new WorkerEngine({ answerWorkers: 1 });
   const library = Library.start({ seedsDir, engine, refreshCooldownMs: 0 });
   try {
-    await writeArticleFiles(seedsDir, articles);
     await library.ready;
-    return await use(library, engine);
+    collectGarbage();
+    return { passages, result: await use(library, engine) };
   } finally {
     await library.close();
     await rm(seedsDir, { recursive: true, force: true });
@@ -146,19 +155,30 @@ export async function writeArticleFiles(
   }
 }
 
+/** Makes the corpus, writes it, and returns its passage count: the articles go out of scope here. */
+async function writeCorpus(dir: string, corpus: () => Article[]): Promise<number> {
+  const articles = corpus();
+  await writeArticleFiles(dir, articles);
+  return countPassages(articles);
+}
+
+function collectGarbage(): void {
+  const gc = globalThis.gc;
+  if (!gc) throw new Error('the bench needs node --expose-gc');
+  gc();
+}
+
 /**
  * What one answer worker adds to the process's resident memory once it has
  * loaded the serving index: measured with the build worker ended and after
  * collecting the main thread's garbage, before and after the first question.
  */
 async function answerWorkerRss(library: Library, engine: WorkerEngine): Promise<number> {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('the bench needs node --expose-gc');
   await Promise.all(engine.threads.build.map((worker) => worker.terminate()));
   await Promise.all(engine.threads.answer.map((worker) => worker.terminate()));
-  gc();
+  collectGarbage();
   const before = process.memoryUsage().rss;
   await library.answer('Who led Ukraine’s delegation?');
-  gc();
+  collectGarbage();
   return process.memoryUsage().rss - before;
 }

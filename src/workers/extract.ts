@@ -8,7 +8,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { FetchArticleError, type FetchedArticle } from '../sources/fetch-article.ts';
 import type { ExtractOutcome, ExtractTask } from './extract-worker.ts';
-import { createPool } from './pool.ts';
+import { BACKGROUND_NICENESS, createPool } from './pool.ts';
 
 /** The time a page may take to read once its worker starts on it (`SOURCE_EXTRACT_TIMEOUT_MS`). */
 export const DEFAULT_EXTRACT_TIMEOUT_MS = 5000;
@@ -19,6 +19,7 @@ let pool: Piscina<ExtractTask, ExtractOutcome> | null = null;
 function extractionPool(): Piscina<ExtractTask, ExtractOutcome> {
   pool ??= createPool<ExtractTask, ExtractOutcome>({
     module: new URL('./extract-worker.ts', import.meta.url),
+    niceIncrement: BACKGROUND_NICENESS,
     maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
   });
   return pool;

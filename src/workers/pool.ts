@@ -7,6 +7,13 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 
+/**
+ * The lower priority of background work (building an index, reading a fetched
+ * page): it may take longer on a busy machine, but members' interactions and
+ * answers go first.
+ */
+export const BACKGROUND_NICENESS = 10;
+
 /** Options for {@link createPool}. */
 export interface PoolOptions {
   /** The task module, as a URL beside this file (`new URL('./answer-worker.ts', import.meta.url)`). */
@@ -15,6 +22,12 @@ export interface PoolOptions {
   maxThreads: number;
   /** Threads kept running while idle. Default 0. */
   minThreads?: number;
+  /**
+   * How much lower the threads' scheduling priority is than the process's
+   * (Linux `nice`), so that background work yields the CPU to the thread that
+   * talks to Discord. Default 0.
+   */
+  niceIncrement?: number;
   /** Heap limits of each thread; a thread over them ends, and its task fails. */
   resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
@@ -34,6 +47,7 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
     // Idle threads are kept: starting one costs the TypeScript loader and a copy of the index.
     idleTimeout: Number.POSITIVE_INFINITY,
     execArgv: workerExecArgv(),
+    niceIncrement: options.niceIncrement ?? 0,
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
   });
 }

@@ -19,7 +19,7 @@ import {
   type IndexEngine,
   type ServingEdition,
 } from './engine.ts';
-import { createPool } from './pool.ts';
+import { BACKGROUND_NICENESS, createPool } from './pool.ts';
 import type { PrepareRequest } from './prepare.ts';
 import type { IndexQuery, QueryResult } from './queries.ts';
 
@@ -52,6 +52,7 @@ export class WorkerEngine implements IndexEngine {
     this.#build = createPool({
       module: new URL('./build-worker.ts', import.meta.url),
       maxThreads: 1,
+      niceIncrement: BACKGROUND_NICENESS,
     });
     this.#answer = createPool({
       module: new URL('./answer-worker.ts', import.meta.url),
