@@ -1,16 +1,27 @@
 /**
- * An answer worker: holds one copy of the serving index, loaded from the file
- * the build worker wrote, and runs queries on it. A query for a newer edition
- * loads that edition first; one for an older edition is answered from the
- * newer copy (the library swapped meanwhile).
+ * An answer worker: holds a copy of the serving index, loaded from the file
+ * the build worker wrote, and runs queries on it. While a refresh readies the
+ * next edition it holds that one too, so questions asked before the swap are
+ * answered from the old one and questions after it from the new one; the old
+ * copy is let go once a question says the new one serves.
  */
 import type { SearchIndex } from '../search/build.ts';
 import { loadSnapshot } from '../search/snapshot.ts';
 import { type IndexQuery, type QueryResult, runQuery } from './queries.ts';
 
+/** An edition of the index, by its file. */
+export interface EditionFile {
+  generation: number;
+  path: string;
+  hash: string;
+}
+
 /** One query for an answer worker. */
 export interface AnswerTask<Q extends IndexQuery = IndexQuery> {
-  edition: { generation: number; path: string; hash: string };
+  kind: 'query';
+  edition: EditionFile;
+  /** The generation the library serves now: older copies can go. */
+  serving: number;
   query: Q;
   /**
    * Tests only: each query counts itself in slot 1, then waits while slot 0 is 0,
@@ -19,28 +30,71 @@ export interface AnswerTask<Q extends IndexQuery = IndexQuery> {
   gate: Int32Array | null;
 }
 
-let held: { generation: number; index: SearchIndex } | null = null;
+/**
+ * Loads an edition before the library swaps it in. Each of the pool's threads
+ * gets one: every preload counts itself in `barrier[0]` and waits until all
+ * `threads` have started, so none takes two.
+ */
+export interface PreloadTask {
+  kind: 'preload';
+  edition: EditionFile;
+  serving: number;
+  barrier: Int32Array;
+  threads: number;
+}
+
+/** How long a preload waits for the pool's other threads before loading anyway. */
+const BARRIER_WAIT_MS = 30_000;
+
+/** The copies held, by generation: the serving one, and the next while a refresh readies it. */
+const held = new Map<number, SearchIndex>();
 
 /**
- * Runs one {@link AnswerTask}.
+ * Runs one {@link AnswerTask} or {@link PreloadTask}.
  *
  * @throws when the edition's file cannot be loaded (removed, damaged).
  * @example
- * const answer = await pool.run({ edition, query: { kind: 'answer', question, options: {} }, gate: null });
+ * const answer = await pool.run({ kind: 'query', edition, serving, query: { kind: 'answer', question, options: {} }, gate: null });
  */
 export default async function answerQuery<Q extends IndexQuery>(
-  task: AnswerTask<Q>,
-): Promise<QueryResult<Q>> {
-  if (!held || held.generation < task.edition.generation) {
-    const index = await loadSnapshot(task.edition.path, task.edition.hash);
-    if (!index)
-      throw new Error(`The index of edition ${task.edition.generation} could not be loaded.`);
-    held = { generation: task.edition.generation, index };
+  task: AnswerTask<Q> | PreloadTask,
+): Promise<QueryResult<Q> | null> {
+  if (task.kind === 'preload') {
+    Atomics.add(task.barrier, 0, 1);
+    Atomics.notify(task.barrier, 0);
+    for (let started = Atomics.load(task.barrier, 0); started < task.threads; ) {
+      if (Atomics.wait(task.barrier, 0, started, BARRIER_WAIT_MS) === 'timed-out') break;
+      started = Atomics.load(task.barrier, 0);
+    }
+    // The first question also loads the synonym tables: not while a member waits.
+    runQuery(await editionIndex(task.edition, task.serving), warmUp);
+    return null;
   }
+  const index = await editionIndex(task.edition, task.serving);
   if (task.gate) {
     Atomics.add(task.gate, 1, 1);
     Atomics.notify(task.gate, 1);
     Atomics.wait(task.gate, 0, 0);
   }
-  return runQuery(held.index, task.query);
+  return runQuery(index, task.query);
+}
+
+const warmUp = { kind: 'answer', question: 'warm up', options: {} } as const;
+
+/**
+ * The index of `edition`, loaded if this worker does not hold it; copies older
+ * than both it and the serving one are let go first. A query for an edition
+ * already let go (the library swapped twice meanwhile) gets the newest held.
+ */
+async function editionIndex(edition: EditionFile, serving: number): Promise<SearchIndex> {
+  const oldest = Math.min(edition.generation, serving);
+  for (const generation of held.keys()) if (generation < oldest) held.delete(generation);
+  const copy = held.get(edition.generation);
+  if (copy) return copy;
+  const newest = Math.max(-1, ...held.keys());
+  if (newest > edition.generation) return held.get(newest) as SearchIndex;
+  const index = await loadSnapshot(edition.path, edition.hash);
+  if (!index) throw new Error(`The index of edition ${edition.generation} could not be loaded.`);
+  held.set(edition.generation, index);
+  return index;
 }

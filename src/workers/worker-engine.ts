@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import type { AnswerTask } from './answer-worker.ts';
+import type { AnswerTask, EditionFile, PreloadTask } from './answer-worker.ts';
 import type { BuildTask } from './build-worker.ts';
 import {
   BuilderStoppedError,
@@ -39,13 +39,15 @@ export interface WorkerEngineOptions {
  */
 export class WorkerEngine implements IndexEngine {
   readonly #build: Piscina<BuildTask, EngineOutcome>;
-  readonly #answer: Piscina<AnswerTask, unknown>;
+  readonly #answer: Piscina<AnswerTask | PreloadTask, unknown>;
   /** Where the editions' files are written; removed on {@link close}. */
   readonly #dir = mkdtempSync(join(tmpdir(), 'talkbot-index-'));
   readonly #gates: NonNullable<WorkerEngineOptions['gates']>;
   /** Files of editions readied and not yet let go, by generation. */
   readonly #files = new Map<number, string>();
   #generation = 0;
+  /** The generation the library serves, told to the answer workers so they let older copies go. */
+  #serving = 0;
 
   constructor(options: WorkerEngineOptions) {
     this.#gates = options.gates ?? {};
@@ -84,37 +86,50 @@ export class WorkerEngine implements IndexEngine {
       await unlink(file).catch(() => {});
       throw new BuilderStoppedError(`the index builder stopped (${(error as Error).message})`);
     }
-    if (outcome.status === 'ready') this.#files.set(generation, file);
+    if (outcome.status === 'ready') {
+      this.#files.set(generation, file);
+      await this.#preload(outcome.edition.handle);
+    }
     return outcome;
   }
 
-  query<Q extends IndexQuery>(handle: EditionHandle, query: Q): Promise<QueryResult<Q>> {
-    return this.#ask(handle, query, this.#gates.answer ?? null);
+  /**
+   * Has every answer worker load the edition (and warm up) before the library
+   * swaps it in, so no member's question waits for that. A worker that fails
+   * to load it loads it on its first question instead.
+   */
+  async #preload(handle: EditionHandle): Promise<void> {
+    const edition = editionFile(handle);
+    const threads = this.#answer.maxThreads;
+    const barrier = new Int32Array(new SharedArrayBuffer(4));
+    const task: PreloadTask = {
+      kind: 'preload',
+      edition,
+      serving: this.#serving,
+      barrier,
+      threads,
+    };
+    await Promise.allSettled(Array.from({ length: threads }, () => this.#answer.run(task)));
   }
 
-  async #ask<Q extends IndexQuery>(
-    handle: EditionHandle,
-    query: Q,
-    gate: Int32Array | null,
-  ): Promise<QueryResult<Q>> {
-    if (!handle.path || handle.hash === null) {
-      throw new Error('This edition is not held by the answer workers.');
-    }
-    const edition = { generation: handle.generation, path: handle.path, hash: handle.hash };
-    return (await this.#answer.run({ edition, query, gate })) as QueryResult<Q>;
+  async query<Q extends IndexQuery>(handle: EditionHandle, query: Q): Promise<QueryResult<Q>> {
+    const task: AnswerTask = {
+      kind: 'query',
+      edition: editionFile(handle),
+      serving: this.#serving,
+      query,
+      gate: this.#gates.answer ?? null,
+    };
+    return (await this.#answer.run(task)) as QueryResult<Q>;
   }
 
   serving(handle: EditionHandle): void {
+    this.#serving = handle.generation;
     // The edition before stays: a worker started meanwhile may still be asked about it.
     for (const [generation, file] of this.#files) {
       if (generation >= handle.generation - 1) continue;
       this.#files.delete(generation);
       void unlink(file).catch(() => {});
-    }
-    // Each answer worker loads the new edition on its first query; start that now.
-    for (let i = 0; i < this.#answer.maxThreads; i++) {
-      const warmUp = { kind: 'answer', question: 'warm up', options: {} } as const;
-      void this.#ask(handle, warmUp, null).catch(() => {});
     }
   }
 
@@ -127,4 +142,12 @@ export class WorkerEngine implements IndexEngine {
   get threads(): { build: Worker[]; answer: Worker[] } {
     return { build: this.#build.threads, answer: this.#answer.threads };
   }
+}
+
+/** Where the answer workers load an edition from. */
+function editionFile(handle: EditionHandle): EditionFile {
+  if (!handle.path || handle.hash === null) {
+    throw new Error('This edition is not held by the answer workers.');
+  }
+  return { generation: handle.generation, path: handle.path, hash: handle.hash };
 }

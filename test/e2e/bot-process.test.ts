@@ -83,7 +83,9 @@ async function waitUntil(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe.concurrent('npm start', () => {
+// Each bot starts its worker threads (TypeScript loaded in each) and loads the corpus in them;
+// three at once on a busy machine take longer than vitest's default 20 s.
+describe.concurrent('npm start', { timeout: 60_000 }, () => {
   it('answers /ask as a real process and exits 0 on SIGTERM', async ({ expect }) => {
     const bot = run('src/main.ts', {
       DISCORD_TOKEN: fake.token,

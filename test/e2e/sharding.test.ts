@@ -99,6 +99,8 @@ describe('npm run start:sharded', () => {
       SEEDS_DIR: join(workDir, 'seeds'),
       SNAPSHOT_PATH: join(workDir, 'cache', 'index.snapshot'),
       REFRESH_COOLDOWN_SECONDS: '0',
+      // Two shards start at once on a small machine: one answer thread each is enough.
+      ANSWER_WORKERS: '1',
     });
     // The shards connect first and load the snapshot meanwhile: wait for both.
     await fake.waitFor(
