@@ -191,7 +191,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
   });
 });
 
-describe.concurrent('npm run deploy-commands', () => {
+describe.concurrent('npm run deploy-commands', { timeout: 60_000 }, () => {
   it('registers the commands in one guild when DISCORD_GUILD_ID is set', async ({ expect }) => {
     const guildId = fake.guilds[0]?.id ?? '';
     const deploy = run('scripts/deploy-commands.ts', {
