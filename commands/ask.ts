@@ -7,7 +7,7 @@ import {
 import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { recordingGuild } from '../src/discord/insights-buttons.ts';
-import { questionChoices } from '../src/discord/options.ts';
+import { choicesInTime, questionChoices } from '../src/discord/options.ts';
 import { refuseQuery, replyInTime, runQuery } from '../src/discord/query.ts';
 import { withFeedback } from '../src/discord/render.ts';
 
@@ -60,7 +60,6 @@ export async function autocomplete(
 ): Promise<void> {
   // Until the articles are loaded there is nothing to suggest, and Discord wants an answer at once.
   if (context.library.state.state !== 'ready') return interaction.respond([]);
-  await interaction.respond(
-    await questionChoices(context.library, interaction.options.getFocused()),
-  );
+  const typed = interaction.options.getFocused();
+  await interaction.respond(await choicesInTime(questionChoices(context.library, typed)));
 }

@@ -7,7 +7,12 @@ import {
 import { MAX_QUESTION_LENGTH } from '../src/answer/answer.ts';
 import { Emoji } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
-import { questionChoices, resolveSource, sourceChoices } from '../src/discord/options.ts';
+import {
+  choicesInTime,
+  questionChoices,
+  resolveSource,
+  sourceChoices,
+} from '../src/discord/options.ts';
 import { loadingNotice, queryPage, refuseQuery, replyInTime } from '../src/discord/query.ts';
 import { notice } from '../src/discord/render.ts';
 import { escapeText, truncate } from '../src/discord/text.ts';
@@ -74,8 +79,10 @@ export async function autocomplete(
   const focused = interaction.options.getFocused(true);
   const { library } = context;
   await interaction.respond(
-    focused.name === 'source'
-      ? await sourceChoices(library, focused.value)
-      : await questionChoices(library, focused.value),
+    await choicesInTime(
+      focused.name === 'source'
+        ? sourceChoices(library, focused.value)
+        : questionChoices(library, focused.value),
+    ),
   );
 }

@@ -9,6 +9,33 @@ import { Limits } from './constants.ts';
 import { toChoices } from './render.ts';
 import { codePointLength, plainText, truncate } from './text.ts';
 
+/**
+ * Autocomplete cannot be deferred: past Discord's 3 s the member sees an
+ * error. Suggestions later than this (an answer worker busy loading an
+ * index) are dropped for an empty list.
+ */
+const AUTOCOMPLETE_BUDGET_MS = 2000;
+
+type Choice = { name: string; value: string };
+
+/**
+ * The choices, or none when they are not ready within the autocomplete budget.
+ *
+ * @example
+ * await interaction.respond(await choicesInTime(questionChoices(library, typed)));
+ */
+export async function choicesInTime(choices: Promise<Choice[]>): Promise<Choice[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Choice[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS);
+  });
+  try {
+    return await Promise.race([choices, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Longest publisher name shown in a `source` choice. */
 const PUBLISHER_IN_CHOICE = 30;
 

@@ -31,23 +31,20 @@ export interface AnswerTask<Q extends IndexQuery = IndexQuery> {
 }
 
 /**
- * Loads an edition before the library swaps it in. Each of the pool's threads
- * gets one: every preload counts itself in `barrier[0]` and waits until all
- * `threads` have started, so none takes two.
+ * Loads an edition before the library swaps it in. The loading reads the file
+ * in batches, so questions this worker takes meanwhile (it runs two tasks at
+ * once) are answered between them, from the serving copy.
  */
 export interface PreloadTask {
   kind: 'preload';
   edition: EditionFile;
   serving: number;
-  barrier: Int32Array;
-  threads: number;
 }
-
-/** How long a preload waits for the pool's other threads before loading anyway. */
-const BARRIER_WAIT_MS = 30_000;
 
 /** The copies held, by generation: the serving one, and the next while a refresh readies it. */
 const held = new Map<number, SearchIndex>();
+/** Copies being loaded, so that two tasks needing the same one load it once. */
+const loading = new Map<number, Promise<SearchIndex>>();
 
 /**
  * Runs one {@link AnswerTask} or {@link PreloadTask}.
@@ -60,12 +57,6 @@ export default async function answerQuery<Q extends IndexQuery>(
   task: AnswerTask<Q> | PreloadTask,
 ): Promise<QueryResult<Q> | null> {
   if (task.kind === 'preload') {
-    Atomics.add(task.barrier, 0, 1);
-    Atomics.notify(task.barrier, 0);
-    for (let started = Atomics.load(task.barrier, 0); started < task.threads; ) {
-      if (Atomics.wait(task.barrier, 0, started, BARRIER_WAIT_MS) === 'timed-out') break;
-      started = Atomics.load(task.barrier, 0);
-    }
     // The first question also loads the synonym tables: not while a member waits.
     runQuery(await editionIndex(task.edition, task.serving), warmUp);
     return null;
@@ -93,6 +84,15 @@ async function editionIndex(edition: EditionFile, serving: number): Promise<Sear
   if (copy) return copy;
   const newest = Math.max(-1, ...held.keys());
   if (newest > edition.generation) return held.get(newest) as SearchIndex;
+  let load = loading.get(edition.generation);
+  if (!load) {
+    load = loadEdition(edition).finally(() => loading.delete(edition.generation));
+    loading.set(edition.generation, load);
+  }
+  return load;
+}
+
+async function loadEdition(edition: EditionFile): Promise<SearchIndex> {
   const index = await loadSnapshot(edition.path, edition.hash);
   if (!index) throw new Error(`The index of edition ${edition.generation} could not be loaded.`);
   held.set(edition.generation, index);

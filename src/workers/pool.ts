@@ -28,6 +28,8 @@ export interface PoolOptions {
    * talks to Discord. Default 0.
    */
   niceIncrement?: number;
+  /** Tasks a thread runs at once (its asynchronous ones interleave). Default 1. */
+  concurrentTasksPerWorker?: number;
   /** Heap limits of each thread; a thread over them ends, and its task fails. */
   resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
@@ -48,6 +50,7 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
     idleTimeout: Number.POSITIVE_INFINITY,
     execArgv: workerExecArgv(),
     niceIncrement: options.niceIncrement ?? 0,
+    concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 1,
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
   });
 }

@@ -60,6 +60,8 @@ export class WorkerEngine implements IndexEngine {
       module: new URL('./answer-worker.ts', import.meta.url),
       maxThreads: options.answerWorkers,
       minThreads: options.answerWorkers,
+      // A question can be answered while the thread loads a new edition in batches.
+      concurrentTasksPerWorker: 2,
     });
   }
 
@@ -94,21 +96,16 @@ export class WorkerEngine implements IndexEngine {
   }
 
   /**
-   * Has every answer worker load the edition (and warm up) before the library
-   * swaps it in, so no member's question waits for that. A worker that fails
-   * to load it loads it on its first question instead.
+   * Has the answer workers load the edition (and warm up) before the library
+   * swaps it in, so no member's question waits for that: one preload per
+   * thread, sent together so each goes to a thread of its own. Each thread
+   * answers questions between the batches it loads. A thread that missed its
+   * preload, or failed it, loads the edition on its first question instead.
    */
   async #preload(handle: EditionHandle): Promise<void> {
     const edition = editionFile(handle);
+    const task: PreloadTask = { kind: 'preload', edition, serving: this.#serving };
     const threads = this.#answer.maxThreads;
-    const barrier = new Int32Array(new SharedArrayBuffer(4));
-    const task: PreloadTask = {
-      kind: 'preload',
-      edition,
-      serving: this.#serving,
-      barrier,
-      threads,
-    };
     await Promise.allSettled(Array.from({ length: threads }, () => this.#answer.run(task)));
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { choicesInTime } from '../../src/discord/options.ts';
 import { respondInTime } from '../../src/discord/query.ts';
 import { notice } from '../../src/discord/render.ts';
 
@@ -60,5 +61,22 @@ describe('respondInTime', () => {
     fail(new Error('worker died'));
     await expect(done).rejects.toThrow('worker died');
     expect(calls).toEqual(['defer']);
+  });
+});
+
+describe('choicesInTime', () => {
+  it('passes choices on that come within the budget', async () => {
+    vi.useFakeTimers();
+    const choices = [{ name: 'Who led Ukraine', value: 'Who led Ukraine' }];
+    expect(await choicesInTime(Promise.resolve(choices))).toEqual(choices);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('gives an empty list for choices that would come after Discord gave up', async () => {
+    vi.useFakeTimers();
+    const never = new Promise<Array<{ name: string; value: string }>>(() => {});
+    const choices = choicesInTime(never);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await choices).toEqual([]);
   });
 });
