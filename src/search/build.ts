@@ -54,6 +54,8 @@ export interface SearchIndex {
    * the stem of a misspelling is no near spelling of the right word's stem.
    */
   words: SearchableMap<string>;
+  /** Each article's metadata terms (see {@link metadataTerms}), by article id. */
+  metaTerms: ReadonlyMap<string, ReadonlySet<string>>;
   /**
    * Names by their initials ("fdr" → the terms of "Franklin D. Roosevelt"):
    * every run of two to four capitalised proper nouns in the text, title or author.
@@ -101,6 +103,24 @@ export function metadataText(
 }
 
 /**
+ * The terms of an article's metadata (see {@link metadataText}), with the
+ * initials of the names in it ("FDR"): what every passage of the article holds
+ * besides its own words.
+ *
+ * @example
+ * metadataTerms({ title: 'T', titleDerived: true, author: 'Franklin D. Roosevelt', publisher: null, published: null }) // => ['franklin', 'd', 'rosevelt', 'fdr']
+ */
+export function metadataTerms(
+  meta: Pick<ArticleMeta, 'title' | 'titleDerived' | 'author' | 'publisher' | 'published'>,
+): string[] {
+  const analysis = analyzeText(metadataText(meta));
+  const terms: string[] = [];
+  forEachTerm(analysis, (term) => terms.push(term));
+  for (const name of namesIn(analysis)) terms.push(initialsOf(name));
+  return terms;
+}
+
+/**
  * Builds the search index of a corpus. Boilerplate paragraphs are left out; a
  * paragraph too long to read whole is cut into parts that cite its number.
  * Each passage is analysed once here (sentences, lemmas, kinds of answer).
@@ -115,18 +135,15 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
   const counts = new Map<string, TermInfo>();
   const initialisms = new Map<string, string[]>();
   const words = new SearchableMap<string>();
+  const metaTermsOfArticle = new Map<string, ReadonlySet<string>>();
   for (const article of articles) {
     const meta = articleMeta(article);
     const metaAnalysis = analyzeText(metadataText(meta));
-    const metaTerms: string[] = [];
-    forEachTerm(metaAnalysis, (term) => metaTerms.push(term));
+    const metaTerms = metadataTerms(meta);
+    metaTermsOfArticle.set(article.id, new Set(metaTerms));
     const metaSpellings = new Map<string, string>();
     forEachTerm(metaAnalysis, (term, token) => metaSpellings.set(term, token.value));
-    for (const name of namesIn(metaAnalysis)) {
-      addInitialism(initialisms, name);
-      // The initials of the article's own people ("FDR") are part of its metadata.
-      metaTerms.push(initialsOf(name));
-    }
+    for (const name of namesIn(metaAnalysis)) addInitialism(initialisms, name);
     const metaText = metaTerms.join(' ');
     for (const paragraph of article.paragraphs) {
       if (paragraph.boilerplate) continue;
@@ -171,7 +188,15 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
   }
   const vocabulary = new SearchableMap<TermInfo>();
   for (const [term, info] of counts) vocabulary.set(term, info);
-  return { articles, passages, engine, vocabulary, words, initialisms };
+  return {
+    articles,
+    passages,
+    engine,
+    vocabulary,
+    words,
+    metaTerms: metaTermsOfArticle,
+    initialisms,
+  };
 }
 
 /** Shorter words are not kept for spelling: too many words are one edit from them. */

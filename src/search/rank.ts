@@ -51,7 +51,11 @@ export function rankPassages(
   });
   if (boosts.size === 0) return [];
   const { article } = options;
-  const results = index.engine.search([...boosts.keys()].join(' '), {
+  // Terms in most passages find no candidates worth finding and cost the most
+  // to look up: only rarer ones go to MiniSearch; common ones are checked on
+  // the candidates it returns.
+  const { searched, common } = splitByFrequency(index, [...boosts.keys()]);
+  const results = index.engine.search(searched.join(' '), {
     boost: { terms: 1, meta: weights.metaBoost },
     boostTerm: (term) => boosts.get(term) ?? 1,
     filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
@@ -64,11 +68,21 @@ export function rankPassages(
   const ranked = results.map((result) => {
     const passage = index.passages[result.id] as Passage;
     const strength = new Array<number>(concepts.length).fill(0);
-    for (const term of result.terms) {
-      const where = result.match[term]?.includes('terms') ? 1 : weights.metaCoverage;
+    const match = (term: string, where: number) => {
       for (const position of conceptsOfTerm.get(term) ?? []) {
         const value = (concepts[position]?.terms.get(term) ?? 0) * where;
         if (value > (strength[position] ?? 0)) strength[position] = value;
+      }
+    };
+    for (const term of result.terms) {
+      match(term, result.match[term]?.includes('terms') ? 1 : weights.metaCoverage);
+    }
+    if (common.length > 0) {
+      const own = new Set(passage.terms.split(/[ \n]/));
+      const meta = index.metaTerms.get(passage.article.id);
+      for (const term of common) {
+        if (own.has(term)) match(term, 1);
+        else if (meta?.has(term)) match(term, weights.metaCoverage);
       }
     }
     let covered = 0;
@@ -126,6 +140,26 @@ export function rankPassages(
     ranked.splice(0, top.length, ...top);
   }
   return ranked.map(({ id: _, strength: __, ...rest }) => rest);
+}
+
+/** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
+const COMMON_SHARE = 0.02;
+/** In a small corpus every term is looked up: no term is common in fewer passages than this. */
+const MIN_COMMON_PASSAGES = 500;
+
+/**
+ * Splits search terms into those MiniSearch looks up (in at most
+ * {@link COMMON_SHARE} of passages, and always the rarest one) and the common rest.
+ * A speed measure for large corpora: it changes nothing under 25,000 passages.
+ */
+function splitByFrequency(index: SearchIndex, terms: string[]) {
+  const limit = Math.max(MIN_COMMON_PASSAGES, index.passages.length * COMMON_SHARE);
+  const frequency = (term: string) => index.vocabulary.get(term)?.passages ?? 0;
+  const searched = terms.filter((term) => frequency(term) <= limit);
+  if (searched.length === 0 && terms.length > 0) {
+    searched.push(terms.reduce((a, b) => (frequency(b) < frequency(a) ? b : a)));
+  }
+  return { searched, common: terms.filter((term) => !searched.includes(term)) };
 }
 
 /** How many of the best candidates are read sentence by sentence. */

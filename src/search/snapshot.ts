@@ -14,6 +14,7 @@ import type { SentenceInfo } from '../text/language.ts';
 import {
   ENGINE_OPTIONS,
   type IndexedPassage,
+  metadataTerms,
   type Passage,
   type SearchIndex,
   type TermInfo,
@@ -391,7 +392,9 @@ async function decodeIndex(
   const end = (await next()) as Record<string, unknown>;
   check(end?.end === true, 'end marker');
   check((await lines.next()).done === true, 'nothing after the end marker');
-  return { articles, passages, engine, vocabulary, words, initialisms };
+  // Recomputed, not stored: a few words per article, analysed as when the index was built.
+  const metaTerms = new Map(metas.map((meta) => [meta.id, new Set(metadataTerms(meta))] as const));
+  return { articles, passages, engine, vocabulary, words, metaTerms, initialisms };
 }
 
 /** Values per passage in a passage batch (see `encodeIndex`). */
