@@ -28,6 +28,7 @@ import {
   type IndexEngine,
   InlineEngine,
 } from './workers/engine.ts';
+import { readLoadTiming, writeLoadTiming } from './workers/load-timing.ts';
 import {
   compareDigests,
   type KeptArticle,
@@ -197,7 +198,12 @@ interface Edition extends EditionSummary {
 
 /** Whether the library serves yet: {@link Library.start} returns before its index is ready. */
 export type LibraryState =
-  | { state: 'loading'; since: Date }
+  | {
+      state: 'loading';
+      since: Date;
+      /** When it should be ready, from how long the last start took; null when unknown. */
+      readyBy: Date | null;
+    }
   | { state: 'ready' }
   | { state: 'failed'; error: string };
 
@@ -239,7 +245,7 @@ export class Library {
 
   private constructor(settings: Settings) {
     this.#settings = settings;
-    this.#state = { state: 'loading', since: new Date(settings.now()) };
+    this.#state = { state: 'loading', since: new Date(settings.now()), readyBy: null };
     this.ready = this.#open();
     // Whoever awaits `ready` sees the failure; `state` tells everyone else.
     this.ready.catch(() => {});
@@ -290,6 +296,8 @@ export class Library {
 
   async #open(): Promise<void> {
     const settings = this.#settings;
+    const started = settings.now();
+    if (settings.snapshotPath) void this.#estimateReady(settings.snapshotPath, started);
     let outcome: EngineOutcome;
     try {
       outcome = await settings.engine.prepare(this.#request('open'), null);
@@ -301,6 +309,8 @@ export class Library {
     const edition = outcome.edition;
     if (edition.saveError !== null) logSnapshotError(settings, 'save', edition.saveError);
     this.#serve(edition);
+    if (settings.snapshotPath)
+      void writeLoadTiming(settings.snapshotPath, settings.now() - started);
     const leftOut: Record<string, number> = {};
     settings.log({
       event: 'open',
@@ -312,6 +322,14 @@ export class Library {
       leftOut,
       index: edition.from,
     });
+  }
+
+  /** Sets when loading should end, from the last start's time, if it is still loading then. */
+  async #estimateReady(snapshotPath: string, started: number): Promise<void> {
+    const lastMs = await readLoadTiming(snapshotPath);
+    const state = this.#state;
+    if (lastMs === null || state.state !== 'loading') return;
+    this.#state = { ...state, readyBy: new Date(started + lastMs) };
   }
 
   /** Whether the library serves yet (see {@link start}). */

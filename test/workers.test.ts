@@ -4,10 +4,11 @@
  * the new index is ready, and a worker that dies costs one reply, never the
  * serving index.
  */
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadCorpus } from '../src/corpus/load.ts';
 import { Library, type LibraryEvent } from '../src/library.ts';
 import { workerExecArgv } from '../src/workers/pool.ts';
 import { WorkerEngine } from '../src/workers/worker-engine.ts';
@@ -168,5 +169,39 @@ describe('Library on worker threads', () => {
     const { library } = startLibrary();
     await expect(library.ready).rejects.toThrow(/No article could be loaded/);
     expect(library.state).toMatchObject({ state: 'failed' });
+  });
+});
+
+describe('the loading estimate', () => {
+  it('tells when loading should end from how long the last start took, and records this one', async () => {
+    const snapshotPath = join(seeds, '.cache', 'index.snapshot');
+    await mkdir(join(seeds, '.cache'));
+    await writeFile(`${snapshotPath}.load-ms`, '5000\n');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const library = Library.start({
+      seedsDir: seeds,
+      snapshotPath,
+      now: () => 1_000_000,
+      loadCorpus: async (dir) => {
+        await held;
+        return loadCorpus(dir);
+      },
+    });
+    opened.push(library);
+    await vi.waitFor(() => {
+      expect(library.state).toEqual({
+        state: 'loading',
+        since: new Date(1_000_000),
+        readyBy: new Date(1_005_000),
+      });
+    });
+    release();
+    await library.ready;
+    await vi.waitFor(async () => {
+      expect(await readFile(`${snapshotPath}.load-ms`, 'utf8')).toBe('0\n');
+    });
   });
 });

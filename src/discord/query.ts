@@ -28,9 +28,11 @@ export function loadingNotice(context: BotContext): ReplyPayload | null {
   if (state.state === 'failed') {
     return notice(`${Emoji.error} I could not load the articles; an operator has to fix that.`);
   }
-  return notice(
-    `${Emoji.wait} I'm still loading the articles (started ${time(state.since, TimestampStyles.RelativeTime)}); please ask again in a moment.`,
-  );
+  const readyBy = state.readyBy && state.readyBy.getTime() > Date.now() ? state.readyBy : null;
+  const text = readyBy
+    ? `they should be ready ${time(readyBy, TimestampStyles.RelativeTime)}); please ask again then.`
+    : `started ${time(state.since, TimestampStyles.RelativeTime)}); please ask again in a moment.`;
+  return notice(`${Emoji.wait} I'm still loading the articles (${text}`);
 }
 
 /**
