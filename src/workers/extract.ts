@@ -20,6 +20,7 @@ function extractionPool(): Piscina<ExtractTask, ExtractOutcome> {
   pool ??= createPool<ExtractTask, ExtractOutcome>({
     module: new URL('./extract-worker.ts', import.meta.url),
     niceIncrement: BACKGROUND_NICENESS,
+    idleTimeoutMs: 30_000,
     maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
   });
   return pool;

@@ -23,6 +23,11 @@ export interface PoolOptions {
   /** Threads kept running while idle. Default 0. */
   minThreads?: number;
   /**
+   * How long a thread beyond `minThreads` stays idle before it ends, giving its
+   * memory back. Default: it stays (starting one costs the TypeScript loader).
+   */
+  idleTimeoutMs?: number;
+  /**
    * How much lower the threads' scheduling priority is than the process's
    * (Linux `nice`), so that background work yields the CPU to the thread that
    * talks to Discord. Default 0.
@@ -46,8 +51,7 @@ export function createPool<Task, Result>(options: PoolOptions): Piscina<Task, Re
     filename: options.module.href,
     maxThreads: options.maxThreads,
     minThreads: options.minThreads ?? 0,
-    // Idle threads are kept: starting one costs the TypeScript loader and a copy of the index.
-    idleTimeout: Number.POSITIVE_INFINITY,
+    idleTimeout: options.idleTimeoutMs ?? Number.POSITIVE_INFINITY,
     execArgv: workerExecArgv(),
     niceIncrement: options.niceIncrement ?? 0,
     concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 1,
