@@ -29,12 +29,7 @@ import {
   InlineEngine,
 } from './workers/engine.ts';
 import { readLoadTiming, writeLoadTiming } from './workers/load-timing.ts';
-import {
-  compareDigests,
-  type KeptArticle,
-  type PrepareRequest,
-  type SourceSummary,
-} from './workers/prepare.ts';
+import type { KeptArticle, PrepareRequest, SourceSummary } from './workers/prepare.ts';
 import type { IndexQuery, QueryResult } from './workers/queries.ts';
 
 export { keepLastGood } from './workers/prepare.ts';
@@ -695,11 +690,10 @@ export class Library {
     this.#serve(edition);
     if (edition.saveError !== null) logSnapshotError(this.#settings, 'save', edition.saveError);
     if (edition.saved) this.#snapshotSaved();
-    const changes = edition.changes ?? compareDigests(serving.digest, edition.digest);
     return {
       status: 'done',
       message: doneMessage(edition, edition.problems, edition.kept, sources),
-      ...changes,
+      ...edition.changes,
       problems: edition.problems,
       kept: edition.kept,
       sources,

@@ -49,8 +49,8 @@ export interface EditionSummary {
   problems: FileProblem[];
   /** Articles whose files became unusable, served from their last good version. */
   kept: KeptArticle[];
-  /** What changed since the serving edition given to {@link IndexEngine.prepare}; null without one. */
-  changes: CorpusChanges | null;
+  /** What changed since the serving edition given to {@link IndexEngine.prepare} (everything, without one). */
+  changes: CorpusChanges;
   /** Whether a snapshot was saved for other starts and shards. */
   saved: boolean;
   /** Why the snapshot could not be saved, when it could not. */
@@ -108,7 +108,7 @@ export function summarize(
     from: prepared.from,
     problems: prepared.problems,
     kept: prepared.kept,
-    changes: previousDigest === null ? null : compareDigests(previousDigest, digest),
+    changes: compareDigests(previousDigest ?? '', digest),
     ...snapshot,
   };
 }
