@@ -145,12 +145,12 @@ export function rankPassages(
 /** A term in more than this share of passages is common (but see {@link MIN_COMMON_PASSAGES}). */
 const COMMON_SHARE = 0.02;
 /** In a small corpus every term is looked up: no term is common in fewer passages than this. */
-const MIN_COMMON_PASSAGES = 500;
+const MIN_COMMON_PASSAGES = 2000;
 
 /**
  * Splits search terms into those MiniSearch looks up (in at most
  * {@link COMMON_SHARE} of passages, and always the rarest one) and the common rest.
- * A speed measure for large corpora: it changes nothing under 25,000 passages.
+ * A speed measure for large corpora: it changes nothing under 100,000 passages.
  */
 function splitByFrequency(index: SearchIndex, terms: string[]) {
   const limit = Math.max(MIN_COMMON_PASSAGES, index.passages.length * COMMON_SHARE);
