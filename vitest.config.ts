@@ -18,6 +18,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts', 'commands/**/*.ts'],
       reporter: ['text', 'json-summary'],
+      // A red test should not hide the figures.
+      reportOnFailure: true,
     },
     projects: [
       {

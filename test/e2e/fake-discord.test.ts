@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import {
   Client,
   type ClientOptions,
-  DiscordAPIError,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -15,7 +14,6 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CallbackType,
-  DiscordErrors,
   FakeDiscord,
   type FakeDiscordOptions,
   type Json,
@@ -329,16 +327,9 @@ describe('gateway reliability', () => {
     expect(errors).toEqual([]);
   }
 
+  // 1006, op 7 and op 9 are exercised with the real bot in faults.test.ts.
   it('resumes after a 4000 close and replays the missed interaction', async () => {
     await resumeScenario((server) => server.closeGateway(0, 4000));
-  });
-
-  it('resumes after an abrupt drop (1006)', async () => {
-    await resumeScenario((server) => server.terminateGateway(0));
-  });
-
-  it('resumes after op 7 RECONNECT', async () => {
-    await resumeScenario((server) => server.requestReconnect(0));
   });
 
   it('resumes on the same socket after INVALID_SESSION(true)', async () => {
@@ -380,32 +371,6 @@ describe('gateway reliability', () => {
 });
 
 describe('REST fault injection', () => {
-  it('429 on the callback: discord.js waits retry_after and retries; one callback is accepted', async () => {
-    const { server, client } = await readyClient();
-    const errors = handle(client, async (interaction) => {
-      if (interaction.isChatInputCommand()) await interaction.reply('pong');
-    });
-    const fault = server.injectFault(
-      { method: 'POST', path: '/interactions/:id/:token/callback' },
-      { kind: 'rateLimit', retryAfterMs: 100 },
-    );
-
-    const ping = server.sendSlashCommand({ name: 'ping' });
-    await server.waitForResponse(ping);
-    const attempts = await server.waitFor(() => {
-      const all = server.callbackAttemptsFor(ping);
-      return all.every((r) => r.status !== 0) ? all : undefined;
-    });
-    expect(attempts.map((r) => r.status)).toEqual([429, 204]);
-    expect(attempts[0]?.fault).toBe('rateLimit');
-    expect(attempts[0]?.responseBody).toMatchObject({ retry_after: 0.1, global: false });
-    // Waited at least retry_after (a lower bound: a busy machine only makes it longer).
-    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(90);
-    expect(server.callbacksFor(ping)).toHaveLength(1);
-    expect(fault.hits).toBe(1);
-    expect(errors).toEqual([]);
-  });
-
   it('5xx on an edit and a hang-up on a callback are retried by discord.js', async () => {
     const { server, client } = await readyClient();
     const errors = handle(client, async (interaction) => {
@@ -426,27 +391,6 @@ describe('REST fault injection', () => {
     expect(server.findRequests({ method: 'PATCH' }).map((r) => r.status)).toEqual([502, 502, 200]);
     expect(server.callbackAttemptsFor(ask).map((r) => r.status)).toEqual([0, 204]);
     expect(errors).toEqual([]);
-  });
-
-  it('surfaces Discord error codes (10062) to the bot as DiscordAPIError', async () => {
-    const { server, client } = await readyClient();
-    const codes: unknown[] = [];
-    handle(client, async (interaction) => {
-      if (!interaction.isChatInputCommand()) return;
-      try {
-        await interaction.reply('pong');
-      } catch (error) {
-        codes.push(error instanceof DiscordAPIError ? error.code : error);
-      }
-    });
-    server.injectFault(
-      { path: '/interactions/:id/:token/callback' },
-      DiscordErrors.unknownInteraction,
-    );
-
-    server.sendSlashCommand({ name: 'ping' });
-    await server.waitFor(() => codes.length === 1);
-    expect(codes).toEqual([10062]);
   });
 
   it('holds a response until the test releases it, without changing it', async () => {

@@ -104,24 +104,14 @@ export interface RecordedRequest {
   readonly headers: Record<string, string>;
   /** Whether an Authorization header was sent and matched the expected token. */
   readonly auth: 'valid' | 'invalid' | 'none';
-  /** Parsed JSON body (for multipart requests: the parsed `payload_json`), or undefined. */
+  /** Parsed JSON body (the text when it is not JSON), or undefined. */
   readonly body: unknown;
-  /** Files of a multipart body. */
-  readonly files: RecordedFile[];
   /** HTTP status sent; 0 while pending or when the fake hung up. */
   status: number;
   /** The kind of injected fault that shaped the response, if any. */
   fault?: RestFault['kind'];
   /** Body the fake answered with. */
   responseBody?: unknown;
-}
-
-/** A file part of a multipart request. */
-export interface RecordedFile {
-  field: string;
-  filename: string;
-  size: number;
-  contentType: string;
 }
 
 /**
@@ -178,10 +168,6 @@ export interface InjectedFault {
   readonly fault: RestFault;
   /** Requests this fault has answered so far. */
   readonly hits: number;
-  /** Requests it will still answer. */
-  readonly remaining: number;
-  /** Stops the fault. */
-  remove(): void;
 }
 
 /** The token the fake accepts by default, shaped like a real one (three dot-separated parts), as talkbot's configuration requires. */
@@ -542,34 +528,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Parses JSON bodies, and multipart bodies (discord.js sends files that way) via `payload_json`. */
-async function parseBody(
-  raw: Buffer,
-  contentType: string | undefined,
-): Promise<{ body: unknown; files: RecordedFile[] }> {
-  if (raw.length === 0) return { body: undefined, files: [] };
-  if (contentType?.startsWith('multipart/form-data')) {
-    const form = await new Request('http://fake.invalid/', {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: new Uint8Array(raw),
-    }).formData();
-    let body: unknown;
-    const files: RecordedFile[] = [];
-    for (const [field, value] of form) {
-      if (typeof value === 'string') {
-        if (field === 'payload_json') body = JSON.parse(value);
-      } else {
-        files.push({ field, filename: value.name, size: value.size, contentType: value.type });
-      }
-    }
-    return { body, files };
-  }
+/** Parses a JSON body (the bot sends no files, so no multipart); the text when it is not JSON. */
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
   try {
-    return { body: JSON.parse(text), files: [] };
+    return JSON.parse(text);
   } catch {
-    return { body: text, files: [] };
+    return text;
   }
 }
 
@@ -1007,19 +973,11 @@ export class FakeDiscord {
   injectFault(match: RestFaultMatch, fault: RestFault): InjectedFault {
     const entry: FaultEntry = { match, fault, hits: 0, remaining: match.times ?? 1 };
     this.faults.push(entry);
-    const faults = this.faults;
     return {
       match,
       fault,
       get hits() {
         return entry.hits;
-      },
-      get remaining() {
-        return entry.remaining;
-      },
-      remove() {
-        const index = faults.indexOf(entry);
-        if (index >= 0) faults.splice(index, 1);
       },
     };
   }
@@ -1319,7 +1277,7 @@ export class FakeDiscord {
   private async recordRequest(req: IncomingMessage): Promise<RecordedRequest> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
-    const { body, files } = await parseBody(raw, req.headers['content-type']);
+    const body = parseBody(raw);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       // The Authorization header carries the bot token: never keep it.
@@ -1345,7 +1303,6 @@ export class FakeDiscord {
             ? 'valid'
             : 'invalid',
       body,
-      files,
       status: 0,
     };
     this.requests.push(record);
@@ -1478,22 +1435,13 @@ export class FakeDiscord {
 
   private builtInRoutes(): Array<[string, string, boolean, (ctx: RouteContext) => RouteReply]> {
     return [
-      ['GET', '/gateway', false, () => ({ status: 200, body: { url: this.gatewayUrl } })],
+      // Only what the bot and `npm run deploy-commands` call; anything else is a 404.
       ['GET', '/gateway/bot', true, () => this.gatewayBot()],
-      ['GET', '/users/@me', true, () => ({ status: 200, body: this.botUserPayload() })],
-      ['GET', '/applications/@me', true, () => ({ status: 200, body: this.applicationPayload() })],
-      ['GET', '/applications/:app/commands', true, () => this.listCommands(null)],
       ['PUT', '/applications/:app/commands', true, (c) => this.putCommands(c, null)],
-      ['POST', '/applications/:app/commands', true, (c) => this.postCommand(c, null)],
-      ['GET', '/applications/:app/guilds/:guild/commands', true, (c) => this.listCommands(c)],
       ['PUT', '/applications/:app/guilds/:guild/commands', true, (c) => this.putCommands(c, c)],
-      ['POST', '/applications/:app/guilds/:guild/commands', true, (c) => this.postCommand(c, c)],
       ['POST', '/interactions/:id/:token/callback', false, (c) => this.interactionCallback(c)],
       ['POST', '/webhooks/:app/:token', false, (c) => this.webhookFollowUp(c)],
-      ['GET', '/webhooks/:app/:token/messages/:message', false, (c) => this.webhookMessage(c)],
-      ['PATCH', '/webhooks/:app/:token/messages/:message', false, (c) => this.webhookMessage(c)],
-      ['DELETE', '/webhooks/:app/:token/messages/:message', false, (c) => this.webhookMessage(c)],
-      ['POST', '/channels/:channel/messages', true, (c) => this.channelMessage(c)],
+      ['PATCH', '/webhooks/:app/:token/messages/:message', false, (c) => this.editMessage(c)],
     ];
   }
 
@@ -1515,22 +1463,6 @@ export class FakeDiscord {
 
   private botUserPayload(): Json {
     return { ...userPayload(this.botUser), verified: true, mfa_enabled: false, flags: 0 };
-  }
-
-  private applicationPayload(): Json {
-    return {
-      id: this.applicationId,
-      name: this.botUser.username,
-      icon: null,
-      description: '',
-      bot_public: false,
-      bot_require_code_grant: false,
-      flags: 0,
-      owner: userPayload(this.defaultUser),
-      bot: userPayload(this.botUser),
-      verify_key: '0'.repeat(64),
-      team: null,
-    };
   }
 
   private commandList(ctx: RouteContext | null): Json[] {
@@ -1561,21 +1493,11 @@ export class FakeDiscord {
     };
   }
 
-  private listCommands(guildCtx: RouteContext | null): RouteReply {
-    return { status: 200, body: this.commandList(guildCtx) };
-  }
-
   private putCommands(ctx: RouteContext, guildCtx: RouteContext | null): RouteReply {
     const list = this.commandList(guildCtx);
     const bodies = Array.isArray(ctx.body) ? ctx.body : [];
     list.splice(0, list.length, ...bodies.map((b) => this.storedCommand(b, ctx.params.guild)));
     return { status: 200, body: list };
-  }
-
-  private postCommand(ctx: RouteContext, guildCtx: RouteContext | null): RouteReply {
-    const command = this.storedCommand(ctx.body, ctx.params.guild);
-    this.commandList(guildCtx).push(command);
-    return { status: 201, body: command };
   }
 
   /**
@@ -1681,8 +1603,8 @@ export class FakeDiscord {
     return { status: 200, body: message };
   }
 
-  /** `GET/PATCH/DELETE /webhooks/:app/:token/messages/:message` (`@original` or an id). */
-  private webhookMessage(ctx: RouteContext): RouteReply {
+  /** `PATCH /webhooks/:app/:token/messages/:message` (`@original` or a follow-up's id). */
+  private editMessage(ctx: RouteContext): RouteReply {
     const state = this.webhookState(ctx);
     if (!state) return this.faultReply(DiscordErrors.unknownWebhook, ctx.request);
     const messageId = ctx.params.message ?? '';
@@ -1690,28 +1612,9 @@ export class FakeDiscord {
       messageId === '@original' ? state.original : (state.followups.get(messageId) ?? null);
     if (!message) return this.faultReply(DiscordErrors.unknownMessage, ctx.request);
     state.webhooks.push(ctx.request);
-    if (ctx.method === 'DELETE') {
-      if (messageId === '@original') state.original = null;
-      else state.followups.delete(messageId);
-      return { status: 204 };
-    }
-    if (ctx.method === 'PATCH') {
-      // Editing a deferred reply ends its loading state.
-      message.flags = Number(message.flags ?? 0) & ~128;
-      this.applyMessageBody(message, isObject(ctx.body) ? ctx.body : undefined, true);
-    }
-    return { status: 200, body: message };
-  }
-
-  /** `POST /channels/:channel/messages`: a plain bot message. */
-  private channelMessage(ctx: RouteContext): RouteReply {
-    const guild = this.guilds.find((g) => g.channelId === ctx.params.channel);
-    const message = this.buildMessage({
-      channelId: ctx.params.channel ?? '',
-      guildId: guild?.id ?? null,
-      author: this.botUser,
-    });
-    this.applyMessageBody(message, isObject(ctx.body) ? ctx.body : undefined, false);
+    // Editing a deferred reply ends its loading state.
+    message.flags = Number(message.flags ?? 0) & ~128;
+    this.applyMessageBody(message, isObject(ctx.body) ? ctx.body : undefined, true);
     return { status: 200, body: message };
   }
 
