@@ -14,6 +14,10 @@ export default defineConfig({
     // worker instead of once per file (unit run 71 s -> 22 s, e2e 165 s -> 112 s, at a load
     // average of 10). A file that mocks a module imports what it tests afresh (corpus-load.test.ts).
     isolate: false,
+    // vitest's default is one worker fewer than the cores: one worker on a 2-core machine. The
+    // e2e files mostly wait on processes and sockets, so two workers overlap that waiting
+    // (npm test 76 s -> 56 s on the quiet 2-core machine).
+    maxWorkers: 2,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'commands/**/*.ts'],
