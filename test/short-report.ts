@@ -24,8 +24,12 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, half)} … [${text.length - 2 * half} characters cut] … ${text.slice(-half)}`;
 }
 
+/** The error's message, with the value an assertion received (clipped), which its message elides. */
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const message = `${error.name}: ${error.message}`;
+  if (!('actual' in error)) return message;
+  return `${message}\nReceived: ${clip(fc.stringify(error.actual), MAX_COUNTEREXAMPLE_CHARS)}`;
 }
 
 /**
