@@ -9,6 +9,7 @@ import {
 import { Emoji } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { notice, renderRefresh } from '../src/discord/render.ts';
+import { notRunReport } from '../src/library.ts';
 
 /**
  * `/refresh`: reload the articles. Discord hides it from members without
@@ -37,11 +38,24 @@ export async function execute(
     return;
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  // The library writes the audit line (who, where, when, what changed) for every refresh.
-  const report = await context.library.refresh({
-    requestedBy: interaction.user.id,
-    guildId: interaction.guildId,
-  });
+  // refusalFor made sure this is a server; the fallback only satisfies the type.
+  const guildId = interaction.guildId ?? 'local';
+  // The cooldown is per server: one server's moderators cannot lock out another's.
+  const cooldown = context.refreshCooldown.check(guildId);
+  if (!cooldown.allowed) {
+    context.logger.info(
+      { event: 'refresh', requestedBy: interaction.user.id, guildId, status: 'cooldown' },
+      'refresh refused: cooldown',
+    );
+    const report = { ...notRunReport('cooldown', cooldown.message), retryAt: cooldown.retryAt };
+    await interaction.editReply(renderRefresh(report));
+    return;
+  }
+  const started = context.refreshCooldown.now();
+  // The library writes the audit line (who, where, when, what changed) for every refresh it runs.
+  const report = await context.library.refresh({ requestedBy: interaction.user.id, guildId });
+  // A refresh refused as busy did not run: it does not start the cooldown.
+  if (report.status !== 'busy') context.refreshCooldown.record(guildId, started);
   await interaction.editReply(renderRefresh(report));
 }
 

@@ -122,7 +122,6 @@ async function runBotProcess(): Promise<void> {
   });
   const library = await Library.open({
     seedsDir: process.env.LOAD_SEEDS_DIR || 'seeds',
-    refreshCooldownMs: 0,
     engine,
   });
   await library.answer('warm up');

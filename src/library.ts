@@ -39,8 +39,6 @@ export type { KeptArticle, SourceSummary };
 export interface LibraryOptions {
   /** The corpus folder. */
   seedsDir: string;
-  /** Least time between two refreshes, in ms. Default 30 s. */
-  refreshCooldownMs?: number;
   /**
    * Where the built index is kept between starts (see {@link DEFAULT_SNAPSHOT_PATH}).
    * A snapshot that is missing, corrupt or of other content is rebuilt. Default: no snapshot.
@@ -68,7 +66,10 @@ export interface LibraryOptions {
 
 /** What a refresh changed, or why it changed nothing. */
 export interface RefreshReport {
-  /** `done`: the new corpus serves; `failed`: the old one still does; `busy`/`cooldown`: not run. */
+  /**
+   * `done`: the new corpus serves; `failed`: the old one still does; `busy`: not run.
+   * `cooldown` (not run) is never the library's answer: `/refresh` reports its own cooldown so.
+   */
   status: 'done' | 'failed' | 'busy' | 'cooldown';
   /** A sentence for the moderator. */
   message: string;
@@ -95,8 +96,6 @@ export interface RefreshOptions {
   requestedBy?: string;
   /** The Discord server it was asked from, for the audit log. */
   guildId?: string | null;
-  /** Run even within the cooldown. Default false. */
-  ignoreCooldown?: boolean;
   /** When a refresh is running: `busy` answers so at once, `wait` runs after it. Default `busy`. */
   whenBusy?: 'busy' | 'wait';
   /** Fetch the sources list's URLs before reading the files. Default true. */
@@ -176,7 +175,6 @@ export type LibraryEvent =
 export const DEFAULT_SNAPSHOT_PATH = '.cache/index.snapshot';
 /** Quiet time after the last file change before {@link watchSeeds} refreshes. */
 export const DEFAULT_WATCH_DEBOUNCE_MS = 500;
-const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
 /**
  * Entries an audit line names per list (sources, articles, problems): a list
  * of 10 000 URLs must not write megabytes per refresh. The line says how many
@@ -204,7 +202,6 @@ export type LibraryState =
 
 interface Settings {
   seedsDir: string;
-  refreshCooldownMs: number;
   snapshotPath: string | null;
   sourceFetch: SourcesFetchOptions;
   log: (event: LibraryEvent) => void;
@@ -229,8 +226,6 @@ export class Library {
   /** Resolves when the first index serves; rejects when there is none to serve. */
   readonly ready: Promise<void>;
   #refreshing: Promise<RefreshReport> | null = null;
-  /** When each guild (or `local`: the console, signals, tests) last started a refresh. */
-  readonly #lastRefreshAt = new Map<string, number>();
   /** Edits of the sources list, chained so that two additions never overwrite each other. */
   #listEdits: Promise<unknown> = Promise.resolve();
   /** Snapshot reloads, chained so that an older one never swaps in after a newer one. */
@@ -258,7 +253,6 @@ export class Library {
   static start(options: LibraryOptions): Library {
     return new Library({
       seedsDir: options.seedsDir,
-      refreshCooldownMs: options.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS,
       snapshotPath: options.snapshotPath || null,
       sourceFetch: options.sourceFetch ?? {},
       log: safeLogger(options.log),
@@ -427,9 +421,8 @@ export class Library {
    * Fetches the sources list's URLs (saving each article as files; a URL that
    * fails keeps its last good copy), reads the corpus again and swaps the new
    * index in when it is ready, then saves the snapshot. Only one refresh runs
-   * at a time (a second call gets `busy`, or waits with `whenBusy: 'wait'`),
-   * and refreshes from one guild are at least `refreshCooldownMs` apart unless
-   * `ignoreCooldown`. Never throws: a failure leaves the old index serving and
+   * at a time (a second call gets `busy`, or waits with `whenBusy: 'wait'`);
+   * how often one may be asked for is the caller's policy. Never throws: a failure leaves the old index serving and
    * says why. While the first index loads, it answers `busy`. Every call is
    * logged as a `refresh` audit event.
    *
@@ -442,7 +435,7 @@ export class Library {
       return Promise.resolve(
         this.#audit(
           options,
-          skipped('busy', 'The articles are still loading; refresh once they are ready.'),
+          notRunReport('busy', 'The articles are still loading; refresh once they are ready.'),
         ),
       );
     }
@@ -452,28 +445,14 @@ export class Library {
       return Promise.resolve(
         this.#audit(
           options,
-          skipped('busy', 'A refresh is already running; its result will be posted when it ends.'),
+          notRunReport(
+            'busy',
+            'A refresh is already running; its result will be posted when it ends.',
+          ),
         ),
       );
     }
     const started = this.#settings.now();
-    // The cooldown is per guild: one server's moderators cannot lock out another's.
-    const requester = options.guildId ?? 'local';
-    const retryAt =
-      (this.#lastRefreshAt.get(requester) ?? Number.NEGATIVE_INFINITY) +
-      this.#settings.refreshCooldownMs;
-    if (!options.ignoreCooldown && started < retryAt) {
-      return Promise.resolve(
-        this.#audit(options, {
-          ...skipped(
-            'cooldown',
-            `The content was refreshed moments ago; try again in ${Math.ceil((retryAt - started) / 1000)} s.`,
-          ),
-          retryAt,
-        }),
-      );
-    }
-    this.#lastRefreshAt.set(requester, started);
     this.#refreshing = this.#rebuild(started, options)
       .catch((error: Error) =>
         failed(
@@ -576,8 +555,8 @@ export class Library {
   /**
    * Adds an article URL to `seeds/sources.list`, for owners only: checks the
    * URL (http(s), not an internal address), fetches and saves the article,
-   * lists the URL, and refreshes (after a running refresh, regardless of the
-   * cooldown, without fetching the other URLs again). A URL whose fetch fails is
+   * lists the URL, and refreshes (after a running refresh, without fetching
+   * the other URLs again). A URL whose fetch fails is
    * not listed. Never throws; every call is logged as a `source-add` audit event.
    *
    * @example
@@ -652,7 +631,6 @@ export class Library {
     const refresh = await this.refresh({
       requestedBy: request.requestedBy,
       guildId: request.guildId,
-      ignoreCooldown: true,
       whenBusy: 'wait',
       fetchSources: false,
     });
@@ -786,8 +764,8 @@ function timestamp(settings: Settings): string {
 
 /**
  * Refreshes the library when the process receives `signal`, so an operator
- * can reload with `kill -HUP <pid>`. The operator is trusted, so the cooldown
- * does not apply; a signal during a refresh runs another one after it (the
+ * can reload with `kill -HUP <pid>`. The operator is trusted, so no cooldown
+ * applies (only `/refresh` has one); a signal during a refresh runs another one after it (the
  * running one may have read the files before the change), and signals arriving
  * meanwhile are merged into that one. Sources are fetched as for `/refresh`.
  *
@@ -800,7 +778,7 @@ export function reloadOnSignal(
   signal: NodeJS.Signals = 'SIGHUP',
   log: (event: LibraryEvent) => void = () => {},
 ): () => void {
-  const trigger = refreshTrigger(library, { requestedBy: signal, ignoreCooldown: true });
+  const trigger = refreshTrigger(library, { requestedBy: signal });
   const onSignal = () => {
     log({ event: 'signal', at: new Date().toISOString(), signal });
     void trigger();
@@ -821,7 +799,7 @@ export interface WatchSeedsOptions {
 
 /**
  * Refreshes the library when article files in its seeds folder change (for
- * `WATCH_SEEDS=true`). Changes are debounced; the cooldown does not apply;
+ * `WATCH_SEEDS=true`). Changes are debounced; no cooldown applies;
  * sources are not fetched (a file edit should not hit the network, and the
  * files a fetch saves would otherwise trigger another round).
  *
@@ -833,7 +811,6 @@ export function watchSeeds(library: Library, options: WatchSeedsOptions = {}): (
   const { debounceMs = DEFAULT_WATCH_DEBOUNCE_MS, log = () => {} } = options;
   const trigger = refreshTrigger(library, {
     requestedBy: 'seeds watcher',
-    ignoreCooldown: true,
     fetchSources: false,
   });
   let timer: NodeJS.Timeout | undefined;
@@ -947,7 +924,14 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function skipped(status: 'busy' | 'cooldown', message: string): RefreshReport {
+/**
+ * The report of a refresh that did not run, saying why: `busy` (the library's)
+ * or `cooldown` (a caller's policy, e.g. `/refresh`'s).
+ *
+ * @example
+ * notRunReport('busy', 'A refresh is already running.').articles.added // => []
+ */
+export function notRunReport(status: 'busy' | 'cooldown', message: string): RefreshReport {
   return {
     status,
     message,

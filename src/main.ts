@@ -64,7 +64,6 @@ async function main(): Promise<void> {
 
   const options: LibraryOptions = {
     seedsDir: config.seedsDir,
-    refreshCooldownMs: config.refreshCooldownMs,
     ...(config.snapshotPath ? { snapshotPath: config.snapshotPath } : {}),
     sourceFetch: config.sourceFetch,
     log: audit,
@@ -128,6 +127,7 @@ async function runBot(
           commands,
           rateLimit: config.rateLimit,
           ownerIds: config.ownerIds,
+          refreshCooldownMs: config.refreshCooldownMs,
           insights,
         }),
       {

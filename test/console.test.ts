@@ -20,7 +20,7 @@ let library: Library;
 beforeAll(async () => {
   seedsDir = await mkdtemp(join(tmpdir(), 'talkbot-console-'));
   await cp('seeds', seedsDir, { recursive: true });
-  library = await Library.open({ seedsDir, refreshCooldownMs: 60_000 });
+  library = await Library.open({ seedsDir });
 });
 
 afterAll(async () => {

@@ -164,7 +164,7 @@ describe('loadCorpus skips and reports bad files, loading the rest', () => {
 
 describe('a refresh over bad files', () => {
   it('reports each bad file by name and reason, and serves the good ones', async () => {
-    const library = await Library.open({ seedsDir: seeds, refreshCooldownMs: 0 });
+    const library = await Library.open({ seedsDir: seeds });
     await writeFile(join(seeds, 'empty.txt'), '');
     await writeFile(join(seeds, 'picture.md'), Buffer.from([0x00, 0x01, 0x02]));
     await writeFile(

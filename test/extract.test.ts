@@ -97,7 +97,6 @@ describe('a source whose page becomes too slow to read', () => {
     );
     const library = await Library.open({
       seedsDir: seeds,
-      refreshCooldownMs: 0,
       sourceFetch: { allowLoopback: true, allowedPorts: [port], extractTimeoutMs: 100 },
     });
     expect((await library.refresh()).sources.fetched.map((s) => s.id)).toEqual([id]);

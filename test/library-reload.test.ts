@@ -37,7 +37,6 @@ async function openShard(options: { loadCorpus?: (dir: string) => Promise<Loaded
   const events: LibraryEvent[] = [];
   const library = await Library.open({
     seedsDir: seeds,
-    refreshCooldownMs: 0,
     snapshotPath,
     log: (event) => events.push(event),
     ...options,

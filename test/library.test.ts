@@ -53,7 +53,7 @@ function gatedLoader() {
 }
 
 function open(options: Partial<LibraryOptions> = {}) {
-  return Library.open({ seedsDir: seeds, refreshCooldownMs: 0, ...options });
+  return Library.open({ seedsDir: seeds, ...options });
 }
 
 const lighthouseQuestion = 'Who restored the Fresnel lens of the lighthouse?';
@@ -183,29 +183,6 @@ describe('Library.refresh', () => {
     expect(audit[0]).toMatchObject({ guildId: 'g1' });
   });
 
-  it('enforces the cooldown, unless told to ignore it', async () => {
-    let now = 1_000_000;
-    const library = await open({ refreshCooldownMs: 30_000, now: () => now });
-    expect((await library.refresh()).status).toBe('done');
-    now += 10_000;
-    const refused = await library.refresh();
-    expect(refused).toMatchObject({ status: 'cooldown', retryAt: 1_030_000 });
-    expect((await library.refresh({ ignoreCooldown: true })).status).toBe('done');
-    now += 30_001;
-    expect((await library.refresh()).status).toBe('done');
-  });
-
-  it('keeps the cooldown per guild', async () => {
-    let now = 1_000_000;
-    const library = await open({ refreshCooldownMs: 30_000, now: () => now });
-    expect((await library.refresh({ guildId: 'g1' })).status).toBe('done');
-    now += 1_000;
-    const cooldown = await library.refresh({ guildId: 'g1' });
-    expect(cooldown.status).toBe('cooldown');
-    expect(cooldown.message).toBe('The content was refreshed moments ago; try again in 29 s.');
-    expect((await library.refresh({ guildId: 'g2' })).status).toBe('done');
-  });
-
   it('keeps the old index when no article is left, and says why', async () => {
     const library = await open();
     const before = library.index;
@@ -320,9 +297,9 @@ describe('Library.refresh', () => {
 });
 
 describe('reloadOnSignal', () => {
-  it('refreshes on the signal, past the cooldown, and stops when asked', async () => {
+  it('refreshes on the signal, and stops when asked', async () => {
     const events: LibraryEvent[] = [];
-    const library = await open({ refreshCooldownMs: 60_000, log: (e) => events.push(e) });
+    const library = await open({ log: (e) => events.push(e) });
     expect((await library.refresh()).status).toBe('done');
     await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
     const signals: LibraryEvent[] = [];
@@ -361,7 +338,7 @@ describe('reloadOnSignal', () => {
 describe('watchSeeds', () => {
   it('refreshes shortly after an article file changes, without fetching sources', async () => {
     const events: LibraryEvent[] = [];
-    const library = await open({ refreshCooldownMs: 60_000, log: (e) => events.push(e) });
+    const library = await open({ log: (e) => events.push(e) });
     await library.refresh();
     const stop = watchSeeds(library, { debounceMs: 20 });
     try {

@@ -35,7 +35,6 @@ afterEach(async () => {
 function open(path: string = snapshotPath) {
   return Library.open({
     seedsDir: seeds,
-    refreshCooldownMs: 0,
     snapshotPath: path,
     log: (event) => events.push(event),
   });

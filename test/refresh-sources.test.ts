@@ -92,7 +92,6 @@ afterEach(async () => {
 function open() {
   return Library.open({
     seedsDir: seeds,
-    refreshCooldownMs: 0,
     sourceFetch: {
       allowLoopback: true,
       allowedPorts: [port],
@@ -304,7 +303,6 @@ describe('refresh with a sources list', () => {
     await writeFile(listFile(), `${base}/hang\n${base}/bridge\n`);
     const library = await Library.open({
       seedsDir: seeds,
-      refreshCooldownMs: 0,
       sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 150 },
     });
     const report = await library.refresh();

@@ -62,7 +62,6 @@ async function openLogged(lines: string[], events: LibraryEvent[], sourceFetch =
   const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
   return Library.open({
     seedsDir: seeds,
-    refreshCooldownMs: 0,
     sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 2_000, ...sourceFetch },
     log: (event) => {
       events.push(event);

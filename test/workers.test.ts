@@ -41,7 +41,6 @@ function startLibrary(options: { gates?: { build?: Int32Array; answer?: Int32Arr
   const engine = new WorkerEngine({ answerWorkers: 1, ...options });
   const library = Library.start({
     seedsDir: seeds,
-    refreshCooldownMs: 0,
     engine,
     log: (event) => events.push(event),
   });
@@ -142,7 +141,6 @@ describe('Library on worker threads', () => {
     const first = Library.start({
       seedsDir: seeds,
       snapshotPath,
-      refreshCooldownMs: 0,
       engine: new WorkerEngine({ answerWorkers: 1 }),
     });
     opened.push(first);

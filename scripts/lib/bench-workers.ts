@@ -63,7 +63,7 @@ export async function measureWorkers(
     idle.disable();
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
-    const report = await library.refresh({ ignoreCooldown: true });
+    const report = await library.refresh();
     loop.disable();
     if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
     const memory = await answerWorkerRss(library, engine);
@@ -77,7 +77,7 @@ export async function measureWorkers(
     };
   });
   const ratio = await withLibrary(ratioCorpus, progress, async (library) => {
-    const report = await library.refresh({ ignoreCooldown: true });
+    const report = await library.refresh();
     if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
     return report.durationMs;
   });
@@ -136,7 +136,7 @@ async function withLibrary<T>(
   progress(`workers: ${passages} passages written; the library builds them, then refreshes`);
   collectGarbage();
   const engine = new WorkerEngine({ answerWorkers: 1 });
-  const library = Library.start({ seedsDir, engine, refreshCooldownMs: 0 });
+  const library = Library.start({ seedsDir, engine });
   try {
     await library.ready;
     collectGarbage();

@@ -87,10 +87,8 @@ export async function runConsoleCommand(
       return result.message;
     }
     case 'refresh':
-      // The operator at the console runs the bot: the cooldown protects it from Discord users.
-      return renderRefresh(
-        await library.refresh({ requestedBy: CONSOLE_USER, ignoreCooldown: true }),
-      );
+      // The operator at the console runs the bot: only /refresh in Discord has a cooldown.
+      return renderRefresh(await library.refresh({ requestedBy: CONSOLE_USER }));
     case 'insights':
       return renderConsoleInsights(insights, rest);
     case 'help':

@@ -33,6 +33,8 @@ export interface BotOptions {
   rateLimit: { count: number; windowMs: number };
   /** Users who may add article URLs with `/sources add`. Default none. */
   ownerIds?: readonly string[];
+  /** Least time between two `/refresh` runs from one server, in ms. Default 30 s. */
+  refreshCooldownMs?: number;
   /** Where questions and votes are recorded for `/insights`. Default: nowhere. */
   insights?: Insights;
 }

@@ -15,7 +15,11 @@ import type { Library } from '../library.ts';
 import type { Logger } from '../log.ts';
 import { CustomIdCodec } from './custom-id.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { RefreshCooldown } from './refresh-cooldown.ts';
 import type { RenderContext } from './render.ts';
+
+/** The `/refresh` cooldown when none is configured (config's default too). */
+const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
 
 /** Shared state of the running bot, passed to every handler. */
 export interface BotContext extends RenderContext {
@@ -25,6 +29,8 @@ export interface BotContext extends RenderContext {
   rateLimiter: RateLimiter;
   /** Users who may add article URLs (config `OWNER_IDS`). */
   ownerIds: readonly string[];
+  /** How often each server may `/refresh`. */
+  refreshCooldown: RefreshCooldown;
   /** Questions and votes recorded for `/insights`. */
   insights: Insights;
 }
@@ -37,9 +43,11 @@ export interface BotContextOptions {
   rateLimit: { count: number; windowMs: number };
   /** Users who may add article URLs. Default none. */
   ownerIds?: readonly string[];
+  /** Least time between two `/refresh` runs from one server, in ms. Default 30 s. */
+  refreshCooldownMs?: number;
   /** Where questions and votes are recorded. Default: nowhere (insights off). */
   insights?: Insights;
-  /** Clock for the rate limiter, for tests. Default `Date.now`. */
+  /** Clock for the rate limiter and the refresh cooldown, for tests. Default `Date.now`. */
   now?: () => number;
 }
 
@@ -60,6 +68,10 @@ export function createBotContext(options: BotContextOptions): BotContext {
       ...(options.now ? { now: options.now } : {}),
     }),
     ownerIds: options.ownerIds ?? [],
+    refreshCooldown: new RefreshCooldown({
+      cooldownMs: options.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     insights:
       options.insights ?? Insights.open({ path: null, retentionDays: 1, logger: options.logger }),
   };

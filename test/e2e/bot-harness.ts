@@ -74,7 +74,6 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const events: LibraryEvent[] = [];
   const library = Library.start({
     seedsDir,
-    refreshCooldownMs: options.refreshCooldownMs ?? 0,
     log: (event) => events.push(event),
     ...(options.loadCorpus ? { loadCorpus: options.loadCorpus } : {}),
     ...(options.sourceFetch ? { sourceFetch: options.sourceFetch } : {}),
@@ -105,6 +104,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     commands,
     rateLimit: options.rateLimit ?? { count: 1000, windowMs: 10_000 },
     ownerIds: options.ownerIds ?? [],
+    refreshCooldownMs: options.refreshCooldownMs ?? 0,
     insights: Insights.open({ path: options.insightsPath ?? null, retentionDays: 30, logger }),
   });
   await bot.ready;

@@ -34,7 +34,6 @@ beforeAll(async () => {
   await cp('seeds', seedsDir, { recursive: true });
   library = await Library.open({
     seedsDir,
-    refreshCooldownMs: 0,
     sourceFetch: { allowLoopback: true, allowedPorts: [port], timeoutMs: 2_000 },
   });
 });
