@@ -28,6 +28,7 @@ import {
   fitPieces,
   markdownLink,
   plainText,
+  splitsJoinedEmoji,
   truncate,
 } from './text.ts';
 
@@ -467,8 +468,11 @@ export function highlightedExcerpt(text: string, highlight: string, max: number)
   const start = mark ? text.indexOf(mark) : -1;
   const pieces = escapePieces(text);
   if (start < 0) return fitPieces(pieces, max);
-  const from = codePointLength(text.slice(0, start));
-  const to = from + codePointLength(mark);
+  // The bold never starts or ends inside an emoji joined with U+200D.
+  let from = codePointLength(text.slice(0, start));
+  while (from > 0 && splitsJoinedEmoji(pieces, from)) from -= 1;
+  let to = codePointLength(text.slice(0, start + mark.length));
+  while (to < pieces.length && splitsJoinedEmoji(pieces, to)) to += 1;
   const marked = pieces.slice(from, to).join('');
   const bold = marked ? `**${marked}**` : '';
   const whole = `${pieces.slice(0, from).join('')}${bold}${pieces.slice(to).join('')}`;
@@ -500,6 +504,8 @@ export function highlightedExcerpt(text: string, highlight: string, max: number)
       grew = true;
     }
   }
+  while (left < from && splitsJoinedEmoji(pieces, left)) left += 1;
+  while (right > to && splitsJoinedEmoji(pieces, right)) right -= 1;
   return cut(left, right, bold);
 }
 

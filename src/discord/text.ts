@@ -20,6 +20,7 @@ import { cleanText, keptCodePoints } from '../text/clean.ts';
 
 const ELLIPSIS = '…';
 const ZERO_WIDTH_SPACE = '\u200b';
+const ZERO_WIDTH_JOINER = '\u200d';
 /** Markdown characters anywhere: escape, bold/italic, underline, strike, code, spoiler, masked links. */
 const ALWAYS_ESCAPED = new Set(['\\', '*', '_', '~', '`', '|', '[', ']']);
 /** Markdown only at the start of a line: heading, subtext, quote, list bullets. */
@@ -49,11 +50,10 @@ export function codePointLength(text: string): number {
 export function truncate(text: string, max: number): string {
   if (max <= 0) return '';
   if (codePointLength(text) <= max) return text;
-  const kept = Array.from(text)
-    .slice(0, max - 1)
-    .join('')
-    .trimEnd();
-  return `${kept}${ELLIPSIS}`;
+  const points = Array.from(text);
+  let end = max - 1;
+  while (end > 0 && splitsJoinedEmoji(points, end)) end -= 1;
+  return `${points.slice(0, end).join('').trimEnd()}${ELLIPSIS}`;
 }
 
 /**
@@ -172,15 +172,35 @@ export function fitPieces(pieces: ReadonlyArray<string>, max: number): string {
   if (max <= 0) return '';
   const whole = pieces.join('');
   if (codePointLength(whole) <= max) return whole;
-  let kept = '';
+  let end = 0;
   let length = 0;
   for (const piece of pieces) {
     const size = codePointLength(piece);
     if (length + size > max - 1) break;
-    kept += piece;
     length += size;
+    end += 1;
   }
-  return `${kept.trimEnd()}${ELLIPSIS}`;
+  // Never end inside an emoji joined with U+200D: the joiner would dangle.
+  while (end > 0 && splitsJoinedEmoji(pieces, end)) end -= 1;
+  return `${pieces.slice(0, end).join('').trimEnd()}${ELLIPSIS}`;
+}
+
+/**
+ * Whether cutting a list of escaped pieces (see {@link escapePieces}) before
+ * `at` splits an emoji joined with a zero-width joiner (👩‍💻). Such a joiner is
+ * kept only between two emoji; a cut there would leave it dangling next to
+ * markdown or "…", where it is just an invisible character.
+ *
+ * @example
+ * splitsJoinedEmoji(['👩', '\u200d', '💻'], 1) // => true
+ * splitsJoinedEmoji(['👩', '\u200d', '💻', ' '], 3) // => false
+ */
+export function splitsJoinedEmoji(pieces: ReadonlyArray<string>, at: number): boolean {
+  let before = at - 1;
+  while (before >= 0 && pieces[before] === '') before -= 1;
+  let after = at;
+  while (after < pieces.length && pieces[after] === '') after += 1;
+  return pieces[before] === ZERO_WIDTH_JOINER || pieces[after] === ZERO_WIDTH_JOINER;
 }
 
 /**

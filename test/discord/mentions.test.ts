@@ -20,7 +20,13 @@ import {
   renderSources,
   toChoices,
 } from '../../src/discord/render.ts';
-import { escapeText, plainText } from '../../src/discord/text.ts';
+import {
+  escapePieces,
+  escapeText,
+  fitPieces,
+  plainText,
+  truncate,
+} from '../../src/discord/text.ts';
 import type { AddSourceResult, RefreshReport } from '../../src/library.ts';
 import { cleanText } from '../../src/text/clean.ts';
 
@@ -182,6 +188,23 @@ describe('no usable mention, link or invisible character in anything rendered', 
     expect(textProblems('t', '[x](https://evil.example)')).toHaveLength(1);
     expect(textProblems('t', 'a\u202eb')).toHaveLength(1);
     expect(textProblems('t', '\\[x\\](https://evil.example) @\u200beveryone')).toEqual([]);
+  });
+
+  it('keeps an emoji joined with U+200D whole where bold or a cut would split it', () => {
+    const joined = '#\ufe0f\u200d💻';
+    const split = passage(joined, 'title', 'publisher');
+    expect(split.highlight).toBe('#\ufe0f\u200d');
+    const answer: Answer = {
+      question: 'q',
+      answered: true,
+      corrections: [],
+      results: [split],
+      total: 1,
+    };
+    const request = { mode: 'ask' as const, query: 'q', article: null, offset: 0 };
+    expect(payloadProblems(renderAnswer(answer, request, context))).toEqual([]);
+    expect(textProblems('fitted', fitPieces(escapePieces(`${joined}${joined}`), 5))).toEqual([]);
+    expect(textProblems('truncated', truncate('👩\u200d💻👩\u200d💻', 3))).toEqual([]);
   });
 
   it('escapes and plain texts', () => {
