@@ -138,10 +138,15 @@ async function loginWithin(client: Client, token: string, timeoutMs: number): Pr
   login.catch(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new GatewayUnreachableError(gatewayHost(client), timeoutMs)),
-      timeoutMs,
-    );
+    // The time counts for the gateway only: until `GET /gateway/bot` answered,
+    // REST's own timeout and retries decide, so a slow API is never reported
+    // as an unreachable gateway of unknown host.
+    const check = () => {
+      const host = gatewayHost(client);
+      if (host === null) timer = setTimeout(check, timeoutMs);
+      else reject(new GatewayUnreachableError(host, timeoutMs));
+    };
+    timer = setTimeout(check, timeoutMs);
   });
   try {
     await Promise.race([login, timeout]);

@@ -29,11 +29,11 @@ export class StartupError extends Error {
  * keeps trying.
  */
 export class GatewayUnreachableError extends Error {
-  /** The gateway's host, as Discord named it; null when the API had not even answered. */
-  readonly hostname: string | null;
+  /** The gateway's host, as Discord named it (the timeout counts only once the API answered). */
+  readonly hostname: string;
   readonly timeoutMs: number;
 
-  constructor(hostname: string | null, timeoutMs: number) {
+  constructor(hostname: string, timeoutMs: number) {
     super(`logging in took over ${timeoutMs} ms`);
     this.name = 'GatewayUnreachableError';
     this.hostname = hostname;
@@ -183,12 +183,6 @@ function unreachable(host: string, reason: string, attempts: number): string {
  */
 function gatewayUnreachable(error: GatewayUnreachableError, host: string): LoginFailure {
   const seconds = `${Math.round(error.timeoutMs / 1000)} s`;
-  if (!error.hostname) {
-    return {
-      retryable: false,
-      sentence: `Could not reach Discord at ${host}: no answer within ${seconds}. Check the network connection, any firewall or proxy, and DISCORD_REST_API if it is set.`,
-    };
-  }
   return {
     retryable: false,
     sentence:

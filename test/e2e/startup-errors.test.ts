@@ -203,10 +203,15 @@ describe.concurrent('connecting with retries', () => {
 
   it('says when Discord does not answer in time', async ({ expect }) => {
     const fake = await FakeDiscord.start();
+    // Discord answers only after the test: the 50 ms REST timeout wins whatever the load.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     try {
       fake.injectFault(
         { method: 'GET', path: '/gateway/bot', times: Number.POSITIVE_INFINITY },
-        { kind: 'delay', delayMs: 1000 },
+        { kind: 'delay', until: answered },
       );
       const { started } = connect(fake.restBase, {
         attempts: 1,
@@ -217,6 +222,7 @@ describe.concurrent('connecting with retries', () => {
         `Could not reach Discord at ${new URL(fake.restBase).host}: it did not answer in time, after 1 attempt.`,
       );
     } finally {
+      answer();
       await fake.close();
     }
   });
