@@ -3,12 +3,15 @@ import { MAX_SOURCE_URL_LENGTH } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { loadingNotice } from '../src/discord/query.ts';
 import { renderAddSource, renderSources } from '../src/discord/render.ts';
+import type { AddSourceResult } from '../src/library.ts';
+import type { Logger } from '../src/log.ts';
+import { withoutCredentials } from '../src/sources/credentials.ts';
 
 /**
  * `/sources list`: the articles the bot knows. `/sources add url`: add an
  * article by its link, for the bot's owners (`OWNER_IDS`). Discord cannot
  * hide one subcommand from some users, so `add` is shown to everyone and
- * refused here, and again by the library.
+ * refused here (the library adds for whoever it is asked by).
  */
 export const data = new SlashCommandBuilder()
   .setName('sources')
@@ -52,17 +55,58 @@ async function addSource(
   context: BotContext,
 ): Promise<void> {
   const url = interaction.options.getString('url', true);
-  // An owner waits for a fetch and a refresh, longer than Discord's 3 s to
-  // answer; anyone else is refused at once. The library refuses non-owners
-  // itself and audits every attempt, so it is asked either way.
-  const isOwner = context.ownerIds.includes(interaction.user.id);
-  if (isOwner) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const result = await context.library.addSource(url, {
-    requestedBy: interaction.user.id,
-    ownerIds: context.ownerIds,
-    guildId: interaction.guildId,
-  });
-  const reply = renderAddSource(result);
-  if (isOwner) await interaction.editReply(reply);
-  else await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral });
+  const requestedBy = interaction.user.id;
+  const { guildId } = interaction;
+  // Anyone but an owner is refused at once, and the attempt audited as the library audits its own.
+  const refusal = ownerRefusal(url, requestedBy, context.ownerIds);
+  if (refusal) {
+    auditRefusal(context.logger, refusal, { requestedBy, guildId });
+    await interaction.reply({ ...renderAddSource(refusal), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  // An owner waits for a fetch and a refresh, longer than Discord's 3 s to answer.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const result = await context.library.addSource(url, { requestedBy, guildId });
+  await interaction.editReply(renderAddSource(result));
+}
+
+/**
+ * Writes the audit line of a refused `/sources add`, shaped as the library's
+ * `source-add` event so that one log search finds every attempt.
+ *
+ * @example
+ * auditRefusal(context.logger, refusal, { requestedBy: interaction.user.id, guildId: interaction.guildId });
+ */
+export function auditRefusal(
+  logger: Logger,
+  refusal: AddSourceResult,
+  asker: { requestedBy: string; guildId: string | null },
+): void {
+  const { url, status, message } = refusal;
+  logger.info(
+    { audit: { event: 'source-add', ...asker, url, status, message } },
+    'library source-add',
+  );
+}
+
+/**
+ * Why `userId` may not add `url` as a source, or null when they may: only the
+ * bot's owners (`OWNER_IDS`) can, and nobody when none is configured. The
+ * refusal names the URL without any `user:password@` in it.
+ *
+ * @example
+ * ownerRefusal('https://news.example/a', '42', ['7'])?.message
+ * // => 'Only the bot’s owners can add sources; ask one of them to add this link.'
+ */
+export function ownerRefusal(
+  url: string,
+  userId: string,
+  ownerIds: readonly string[],
+): AddSourceResult | null {
+  if (ownerIds.includes(userId)) return null;
+  const message =
+    ownerIds.length === 0
+      ? 'Adding sources is turned off: no bot owner is configured (OWNER_IDS).'
+      : 'Only the bot’s owners can add sources; ask one of them to add this link.';
+  return { status: 'refused', message, url: withoutCredentials(url.trim()) };
 }

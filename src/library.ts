@@ -104,10 +104,8 @@ export interface RefreshOptions {
 
 /** Who asks to add a source, for {@link Library.addSource}. */
 export interface AddSourceRequest {
-  /** The asker's id (a Discord user id). */
+  /** The asker's id (a Discord user id, `console`), for the audit log; who may add is the caller's check. */
   requestedBy: string;
-  /** Ids allowed to add sources (config `OWNER_IDS`); nobody can when empty. */
-  ownerIds: readonly string[];
   /** The Discord server it was asked from, for the audit log. */
   guildId?: string | null;
 }
@@ -115,7 +113,8 @@ export interface AddSourceRequest {
 /** What {@link Library.addSource} did. */
 export interface AddSourceResult {
   /**
-   * `added`: listed, saved and loaded; `refused`: the asker is not an owner;
+   * `added`: listed, saved and loaded; `refused`: the asker may not add (a
+   * caller's answer, e.g. `/sources add` to a non-owner, never the library's);
    * `invalid`: not a fetchable URL; `duplicate`: already listed; `failed`: the fetch failed, nothing was added.
    */
   status: 'added' | 'refused' | 'invalid' | 'duplicate' | 'failed';
@@ -553,8 +552,8 @@ export class Library {
   }
 
   /**
-   * Adds an article URL to `seeds/sources.list`, for owners only: checks the
-   * URL (http(s), not an internal address), fetches and saves the article,
+   * Adds an article URL to `seeds/sources.list` (who may is the caller's
+   * check: `/sources add` lets only the bot's owners ask): checks the URL (http(s), not an internal address), fetches and saves the article,
    * lists the URL, and refreshes (after a running refresh, without fetching
    * the other URLs again). A URL whose fetch fails is
    * not listed. Never throws; every call is logged as a `source-add` audit event.
@@ -562,7 +561,6 @@ export class Library {
    * @example
    * const result = await library.addSource('https://news.example/talks', {
    *   requestedBy: interaction.user.id,
-   *   ownerIds: config.ownerIds,
    * });
    * result.status // => 'added'
    */
@@ -583,13 +581,6 @@ export class Library {
 
   async #addSource(input: string, request: AddSourceRequest): Promise<AddSourceResult> {
     const { seedsDir, sourceFetch } = this.#settings;
-    if (!request.ownerIds.includes(request.requestedBy)) {
-      const message =
-        request.ownerIds.length === 0
-          ? 'Adding sources is turned off: no bot owner is configured (OWNER_IDS).'
-          : 'Only the bot’s owners can add sources; ask one of them to add this link.';
-      return { status: 'refused', message, url: withoutCredentials(input.trim()) };
-    }
     let url: string;
     try {
       url = normalizeSourceUrl(input, addressPolicy(sourceFetch));

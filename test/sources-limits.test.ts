@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { auditRefusal, ownerRefusal } from '../commands/sources.ts';
 import { AUDIT_LIST_LIMIT, Library, type LibraryEvent } from '../src/library.ts';
 import { createLogger } from '../src/log.ts';
 import type { FetchArticleOptions, FetchedArticle } from '../src/sources/fetch-article.ts';
@@ -70,21 +71,29 @@ async function openLogged(lines: string[], events: LibraryEvent[], sourceFetch =
   });
 }
 
+/** The bot's logger, as `/sources add` writes its refusals to it, into `lines`. */
+function commandLogger(lines: string[]) {
+  return createLogger({ destination: { write: (line: string) => lines.push(line) } });
+}
+
 describe('no secret in logs', () => {
   it('logs no password of an added URL, a redirect target or a listed URL', async () => {
     const lines: string[] = [];
     const events: LibraryEvent[] = [];
     const library = await openLogged(lines, events);
-    const owner = { requestedBy: OWNER, ownerIds: [OWNER] };
+    const owner = { requestedBy: OWNER };
 
     const withPassword = `http://editor:${ADD_PASSWORD}@127.0.0.1:${port}/article`;
     const added = await library.addSource(withPassword, owner);
     expect(added.status).toBe('invalid');
     expect(added.message).toMatch(/contains a user name or password/);
     expect(added.url).toBe(`${base}/article`);
-    const refused = await library.addSource(withPassword, { ...owner, requestedBy: STRANGER });
-    expect(refused.status).toBe('refused');
-    expect(refused.url).toBe(`${base}/article`);
+    // `/sources add` refuses a non-owner before the library is asked, naming the URL without its password.
+    const refused = ownerRefusal(withPassword, STRANGER, [OWNER]);
+    expect(refused?.status).toBe('refused');
+    expect(refused?.url).toBe(`${base}/article`);
+    if (refused)
+      auditRefusal(commandLogger(lines), refused, { requestedBy: STRANGER, guildId: null });
 
     const redirected = await library.addSource(`${base}/to-credentials`, owner);
     expect(redirected.status).toBe('failed');

@@ -80,10 +80,8 @@ export async function runConsoleCommand(
     case 'sources':
       return renderSources(library.sources(), library.loadedAt);
     case 'add-source': {
-      const result = await library.addSource(rest, {
-        requestedBy: CONSOLE_USER,
-        ownerIds: [CONSOLE_USER],
-      });
+      // The operator at the console runs the bot: only Discord users are checked against OWNER_IDS.
+      const result = await library.addSource(rest, { requestedBy: CONSOLE_USER });
       return result.message;
     }
     case 'refresh':
