@@ -21,6 +21,7 @@ import {
   type InteractionHandle,
   type Json,
   type RecordedRequest,
+  type WaitOptions,
 } from './fake-discord.ts';
 
 /** Discord's MANAGE_GUILD permission bit, for moderators. */
@@ -163,8 +164,9 @@ export function messageBodies(fake: FakeDiscord): Array<{ request: RecordedReque
 export async function replyOf(
   fake: FakeDiscord,
   handle: InteractionHandle,
+  options: WaitOptions = {},
 ): Promise<{ type: number; message: Json; ephemeral: boolean; sent: Json }> {
-  const response = await fake.waitForResponse(handle);
+  const response = await fake.waitForResponse(handle, options);
   const edits = response.webhooks.filter((r) => r.method === 'PATCH' || r.method === 'POST');
   const sent = (edits.at(-1)?.body as Json | undefined) ?? response.callback.data ?? {};
   const message = fake.originalMessage(handle) ?? response.callback.data ?? {};

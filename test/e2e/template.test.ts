@@ -12,7 +12,7 @@ import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
-import { list } from './bot-harness.ts';
+import { list, replyOf } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
 import {
   killProcess,
@@ -97,8 +97,10 @@ describe('a .env made from .env.example', () => {
       name: 'ask',
       options: { question: 'Who led Ukraine’s delegation?' },
     });
-    const response = await fake.waitForResponse(ask, { timeoutMs: 5000 });
-    const [embed] = list(response.callback.data?.embeds);
+    // Under load the bot defers (type 5) and edits its answer in later: read the
+    // message as the user sees it once answered, not the first callback.
+    const { message } = await replyOf(fake, ask, { timeoutMs: 30_000 });
+    const [embed] = list(message.embeds);
     expect(embed?.description).toContain('Rustem Umerov');
 
     // The pid the log line names is the one that refreshes (npm and tsx do not pass SIGHUP on).
