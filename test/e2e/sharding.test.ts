@@ -84,7 +84,7 @@ async function ask(
     guildId,
     user: freshUser(),
   });
-  const response = await fake.waitForResponse(handle, { timeoutMs: 5000 });
+  const response = await fake.waitForResponse(handle, { timeoutMs: WAIT_MS });
   const message = fake.originalMessage(handle) ?? response.callback.data ?? {};
   return { handle, text: shownText(message) };
 }
@@ -140,7 +140,7 @@ describe('npm run start:sharded', () => {
       user: freshUser(),
       permissions: MODERATOR_PERMISSIONS,
     });
-    const refreshed = await fake.waitForResponse(refresh, { timeoutMs: 5000 });
+    const refreshed = await fake.waitForResponse(refresh, { timeoutMs: WAIT_MS });
     const edit = refreshed.webhooks.find((r) => r.method === 'PATCH');
     expect(shownText(edit?.body as Json)).toContain('Added: lighthouse');
     expect(refresh.shardId).toBe(0);
@@ -164,7 +164,7 @@ describe('npm run start:sharded', () => {
     const messages = logLines(bot.stderr()).map((l) => l.msg);
     expect(messages.filter((m) => m === 'stopped')).toHaveLength(3);
     expect(bot.stderr()).not.toContain(fake.token);
-    await fake.waitFor(() => fake.openGatewayConnections === 0, { timeoutMs: 5000 });
+    await fake.waitFor(() => fake.openGatewayConnections === 0, { timeoutMs: WAIT_MS });
   }, 90_000);
 
   it('exits 2 when the snapshot is turned off', async () => {
