@@ -5,23 +5,27 @@
  * an empty temporary folder, so a developer's `.env` cannot leak in. The
  * processes run concurrently (each spends most of its time starting up).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { list, replyOf } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
+import {
+  killProcess,
+  logLines,
+  ROOT,
+  type RunningProcess,
+  runProcess,
+  waitForLog,
+} from './process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const PROCESS_TIMEOUT_MS = 45_000;
 let workDir: string;
 let fake: FakeDiscord;
-const children: ChildProcess[] = [];
+const children: RunningProcess[] = [];
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'talkbot-process-'));
@@ -30,57 +34,21 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children.splice(0)) {
-    // The process group: tsx runs the script in a node process of its own, which would outlive tsx.
-    if (child.exitCode === null && child.pid) killGroup(child.pid);
-  }
+  for (const child of children.splice(0)) killProcess(child);
   await fake?.close();
   await rm(workDir, { recursive: true, force: true });
 });
 
-/**
- * Runs `tsx <script>` (what `npx tsx` runs: the project's own tsx) in the work
- * folder, with only the given variables (and PATH, HOME).
- */
-function run(script: string, env: Record<string, string>) {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
-    cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Parsed JSON log lines of a process's stderr (npm's own warnings skipped). */
-function logLines(stderr: string): Json[] {
-  return stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Json);
+/** Runs `tsx <script>` in the work folder with only the given variables, ended after the file. */
+function run(script: string, env: Record<string, string>): RunningProcess {
+  const running = runProcess(script, { cwd: workDir, env });
+  children.push(running);
+  return running;
 }
 
 /** The bot connects first and loads its articles meanwhile: it answers once both are logged. */
 function servesQuestions(lines: Json[]): boolean {
   return ['ready', 'library open'].every((msg) => lines.some((l) => l.msg === msg));
-}
-
-async function waitUntil(check: () => boolean, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > PROCESS_TIMEOUT_MS) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 // Each bot starts its worker threads (TypeScript loaded in each) and loads the corpus in them;
@@ -94,10 +62,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
       SNAPSHOT_PATH: 'off',
       ANSWER_WORKERS: '1',
     });
-    await waitUntil(
-      () => servesQuestions(logLines(bot.stderr())),
-      'the ready and library open log lines',
-    );
+    await waitForLog(bot, servesQuestions, 'the ready and library open log lines');
     const ask = fake.sendSlashCommand({
       name: 'ask',
       options: { question: 'Who led Ukraine’s delegation?' },
@@ -152,10 +117,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
         // These processes run at once on a small machine: one answer thread each is enough.
         ANSWER_WORKERS: '1',
       });
-      await waitUntil(
-        () => servesQuestions(logLines(bot.stderr())),
-        'the ready and library open log lines',
-      );
+      await waitForLog(bot, servesQuestions, 'the ready and library open log lines');
       const add = ownFake.sendSlashCommand({
         name: 'sources',
         options: [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: url }] }],
@@ -227,12 +189,3 @@ describe.concurrent('npm run deploy-commands', { timeout: 60_000 }, () => {
     expect(deploy.stderr()).toContain('DISCORD_CLIENT_ID is required to deploy commands');
   });
 });
-
-/** Ends a process group that may be gone already. */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Gone already.
-  }
-}
