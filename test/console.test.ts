@@ -43,7 +43,7 @@ describe('console /more', () => {
     expect(numbers(first)).toEqual([1, 2, 3]);
     const more = total - 3;
     const match = more === 1 ? 'passage matches' : 'passages match';
-    expect(first).toContain(`(${more} more ${match}; type /more to see them)`);
+    expect(first).toContain(`(${more} more ${match}; type /more to see more)`);
     const seen = [first];
     let reply = await runConsoleCommand(library, '/more', PLAIN_STYLE, undefined, state);
     while (!reply.startsWith('No more')) {

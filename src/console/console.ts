@@ -9,7 +9,7 @@ import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } f
 const CONSOLE_USER = 'console';
 /** Passages shown per `/search` page; `/ask` shows the answer's default (3). */
 const SEARCH_PAGE = 5;
-const MORE_HINT = 'type /more to see them';
+const MORE_HINT = 'type /more to see more';
 
 /** Insights turned off, for callers that keep none. */
 const OFF = Insights.open({

@@ -59,8 +59,8 @@ export interface RenderAnswerOptions {
  * its source underneath, or the reason there is none and what to try instead.
  *
  * @example
- * renderAnswer(library.answer('Who led the talks?'), PLAIN_STYLE, { moreHint: 'type /more to see them' })
- * // => '1. **…**\n   — Sky News · … · ¶22\n…\n(4 more passages match; type /more to see them)'
+ * renderAnswer(library.answer('Who led the talks?'), PLAIN_STYLE, { moreHint: 'type /more to see more' })
+ * // => '1. **…**\n   — Sky News · … · ¶22\n…\n(4 more passages match; type /more to see more)'
  */
 export function renderAnswer(
   answer: Answer,

@@ -40,7 +40,7 @@ describe('npm start without a token', () => {
     const out = console.stdout();
     expect(out.startsWith('talkbot console: 1 article loaded.')).toBe(true);
     expect(out).toContain('1. **Ukraine’s delegation was led by defence minister Rustem Umerov.**');
-    expect(out).toContain('type /more to see them');
+    expect(out).toContain('type /more to see more');
     expect(out).toMatch(/^4\. /m);
     expect(out).toMatch(/^Refreshed: 1 article, \d+ passages\.$/m);
     expect(out).not.toContain('ask> ');
