@@ -82,17 +82,9 @@ export function evaluate(
   name: string,
 ): Tally {
   const tally: Tally = {
-    name,
+    ...emptyTally(name),
     answerable: set.answerable.length,
     unanswerable: set.unanswerable.length,
-    hit1: 0,
-    hit3: 0,
-    rankedHit1: 0,
-    abstainedAnswerable: 0,
-    abstainedUnanswerable: 0,
-    raw: { hit1: 0, hit3: 0, emptyAnswerable: 0, emptyUnanswerable: 0 },
-    byStyle: {},
-    misses: [],
   };
   for (const { q, paragraphs, style = 'unstyled' } of set.answerable) {
     const wanted = new Set(paragraphs.map((p) => `${set.article}#${p}`));
@@ -137,9 +129,9 @@ export function evaluate(
   return tally;
 }
 
-/** The tallies of several sets as one. */
-function sum(name: string, tallies: Tally[]): Tally {
-  const total: Tally = {
+/** A tally with nothing counted yet. */
+function emptyTally(name: string): Tally {
+  return {
     name,
     answerable: 0,
     unanswerable: 0,
@@ -152,6 +144,11 @@ function sum(name: string, tallies: Tally[]): Tally {
     byStyle: {},
     misses: [],
   };
+}
+
+/** The tallies of several sets as one. */
+function sum(name: string, tallies: Tally[]): Tally {
+  const total = emptyTally(name);
   for (const t of tallies) {
     for (const key of [
       'answerable',
