@@ -86,22 +86,38 @@ export function logLines(stderr: string): Json[] {
 }
 
 /**
- * Resolves once `check` holds, polling; rejects naming `what` after 45 s, or
- * at once when the process exits first.
+ * Resolves once `check` holds of the lines logged so far, looking again at
+ * each chunk the process writes; rejects naming `what` when the process exits
+ * first, or after 45 s (before the test's own time-out, so this message shows).
  */
-export async function waitForLog(
+export function waitForLog(
   running: RunningProcess,
   check: (lines: Json[]) => boolean,
   what: string,
 ): Promise<void> {
-  const started = Date.now();
-  while (!check(logLines(running.stderr()))) {
-    if (running.child.exitCode !== null) {
-      throw new Error(
-        `The process exited (${running.child.exitCode}) before ${what}:\n${running.stderr()}`,
-      );
-    }
-    if (Date.now() - started > WAIT_TIMEOUT_MS) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
+  const holds = () => check(logLines(running.stderr()));
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      clearTimeout(giveUp);
+      running.child.stderr?.off('data', onData);
+      running.child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onData = () => {
+      if (holds()) settle();
+    };
+    const onExit = (code: number | null) => {
+      if (holds()) return settle();
+      settle(new Error(`The process exited (${code}) before ${what}:\n${running.stderr()}`));
+    };
+    const giveUp = setTimeout(
+      () => settle(new Error(`Timed out waiting for ${what}`)),
+      WAIT_TIMEOUT_MS,
+    );
+    running.child.stderr?.on('data', onData);
+    running.child.once('exit', onExit);
+    if (holds()) settle();
+    else if (running.child.exitCode !== null) onExit(running.child.exitCode);
+  });
 }
