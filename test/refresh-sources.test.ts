@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import {
   SOURCES_LIST_HEADER,
   sourceArticleId,
 } from '../src/sources/sources-list.ts';
+import { type LocalServer, startLocalServer } from './local-server.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/html/${name}`, import.meta.url), 'utf8');
@@ -29,12 +28,12 @@ const hits = new Map<string, number>();
 let lastUserAgent: string | undefined;
 /** Whether /flaky serves its article (true) or an error (false). */
 let flakyUp = true;
-let server: http.Server;
+let site: LocalServer;
 let base: string;
 let port: number;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  site = await startLocalServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     lastUserAgent = req.headers['user-agent'];
@@ -60,14 +59,11 @@ beforeAll(async () => {
         res.end('<h1>Not found</h1>');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  ({ port, base } = site);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await site.close();
 });
 
 let seeds: string;

@@ -4,8 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -14,6 +12,7 @@ import { AUDIT_LIST_LIMIT, Library, type LibraryEvent } from '../src/library.ts'
 import { createLogger } from '../src/log.ts';
 import type { FetchArticleOptions, FetchedArticle } from '../src/sources/fetch-article.ts';
 import { fetchSources } from '../src/sources/refresh-sources.ts';
+import { type LocalServer, startLocalServer } from './local-server.ts';
 
 const ARTICLE = readFileSync(new URL('./fixtures/html/article.html', import.meta.url), 'utf8');
 const OWNER = '100000000000000001';
@@ -22,13 +21,13 @@ const ADD_PASSWORD = 'AddPassw0rd';
 const REDIRECT_PASSWORD = 'RedirectPassw0rd';
 const LIST_PASSWORD = 'ListPassw0rd';
 
-let server: http.Server;
+let site: LocalServer;
 let port: number;
 let base: string;
 let seeds: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  site = await startLocalServer((req, res) => {
     if (req.url === '/to-credentials') {
       res.writeHead(302, {
         location: `http://admin:${REDIRECT_PASSWORD}@127.0.0.1:${port}/article`,
@@ -38,14 +37,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(ARTICLE);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  ({ port, base } = site);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await site.close();
 });
 
 beforeEach(async () => {

@@ -5,8 +5,6 @@
  * (Extraction itself runs in a worker with a time limit, tested apart.)
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchArticle, looksLikeHtml, metaCharset } from '../src/sources/fetch-article.ts';
 import { saveSourceArticle } from '../src/sources/sources-list.ts';
 import { cleanText } from '../src/text/clean.ts';
+import { type LocalServer, startLocalServer } from './local-server.ts';
 
 /** The regular expression the sniff replaced: the oracle on pages small enough for it. */
 const OLD_SNIFF = /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype html|html|head|body)\b/i;
@@ -154,12 +153,12 @@ describe('articles saved from the web', () => {
 });
 
 describe('fetching a page without a Content-Type', () => {
-  let server: http.Server;
+  let site: LocalServer;
   let base: string;
   let port: number;
   const article = `<p>${'The delegations met in Istanbul for the first direct talks in three years. '.repeat(6)}</p>`;
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
+    site = await startLocalServer((req, res) => {
       res.writeHead(200); // no Content-Type
       res.end(
         req.url === '/bomb'
@@ -167,13 +166,10 @@ describe('fetching a page without a Content-Type', () => {
           : `${'<!-- c -->'.repeat(40)}<html><head><title>Talks</title></head><body><article>${article}${article}</article></body></html>`,
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-    base = `http://127.0.0.1:${port}`;
+    ({ port, base } = site);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await site.close();
   });
 
   it('refuses the comment bomb as not HTML, and reads a page with 40 comments first', async () => {
