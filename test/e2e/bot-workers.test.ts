@@ -44,6 +44,24 @@ async function start(gates: { build?: Int32Array; answer?: Int32Array }, connect
   return harness;
 }
 
+/**
+ * A bot whose moderator has asked for a refresh that adds the lighthouse
+ * article, held mid-build by the build worker's gate until the test releases it.
+ */
+async function startHeldRefresh() {
+  const build = gate();
+  const bot = await start({ build });
+  await writeFile(join(bot.seedsDir, 'lighthouse.txt'), LIGHTHOUSE);
+  hold(build);
+  const refresh = bot.fake.sendSlashCommand({
+    name: 'refresh',
+    user: freshUser(),
+    permissions: MODERATOR_PERMISSIONS,
+  });
+  await reached(build);
+  return { bot, build, refresh };
+}
+
 function threadsOf(bot: BotHarness) {
   const engine = engines.get(bot);
   if (!engine) throw new Error('this harness was not made by start()');
@@ -95,16 +113,7 @@ describe('the bot on worker threads', () => {
   });
 
   it('answers every member during a refresh, from the old index until the swap, then the new', async () => {
-    const build = gate();
-    const bot = await start({ build });
-    await writeFile(join(bot.seedsDir, 'lighthouse.txt'), LIGHTHOUSE);
-    hold(build);
-    const refresh = bot.fake.sendSlashCommand({
-      name: 'refresh',
-      user: freshUser(),
-      permissions: MODERATOR_PERMISSIONS,
-    });
-    await reached(build);
+    const { bot, build, refresh } = await startHeldRefresh();
 
     // The build worker is mid-build: members ask and type meanwhile.
     const during = await Promise.all(
@@ -135,16 +144,7 @@ describe('the bot on worker threads', () => {
   });
 
   it('tells the moderator the refresh failed and keeps answering when the build worker dies', async () => {
-    const build = gate();
-    const bot = await start({ build });
-    await writeFile(join(bot.seedsDir, 'lighthouse.txt'), LIGHTHOUSE);
-    hold(build);
-    const refresh = bot.fake.sendSlashCommand({
-      name: 'refresh',
-      user: freshUser(),
-      permissions: MODERATOR_PERMISSIONS,
-    });
-    await reached(build);
+    const { bot, build, refresh } = await startHeldRefresh();
     await Promise.all(threadsOf(bot).build.map((worker) => worker.terminate()));
     const report = shownText((await replyOf(bot.fake, refresh)).message);
     expect(report).toMatch(/the index builder stopped/);
