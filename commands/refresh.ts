@@ -9,7 +9,7 @@ import {
 import { Emoji } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { notice, renderRefresh } from '../src/discord/render.ts';
-import { notRunReport } from '../src/library.ts';
+import { notRunReport } from '../src/library/reports.ts';
 
 /**
  * `/refresh`: reload the articles. Discord hides it from members without

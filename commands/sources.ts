@@ -3,7 +3,7 @@ import { MAX_SOURCE_URL_LENGTH } from '../src/discord/constants.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { loadingNotice } from '../src/discord/query.ts';
 import { renderAddSource, renderSources } from '../src/discord/render.ts';
-import type { AddSourceResult } from '../src/library.ts';
+import type { AddSourceResult } from '../src/library/reports.ts';
 import type { Logger } from '../src/log.ts';
 import { withoutCredentials } from '../src/sources/credentials.ts';
 

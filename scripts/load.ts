@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { startBot } from '../src/discord/client.ts';
-import { Library } from '../src/library.ts';
+import { Library } from '../src/library/library.ts';
 import { createLogger } from '../src/log.ts';
 import { WorkerEngine } from '../src/workers/worker-engine.ts';
 import {

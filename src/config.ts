@@ -6,7 +6,6 @@
 import { availableParallelism } from 'node:os';
 import dotenv from 'dotenv';
 import { DEFAULT_CONNECT_ATTEMPTS } from './discord/startup.ts';
-import { DEFAULT_SNAPSHOT_PATH } from './library.ts';
 import { DEFAULT_ALLOWED_PORTS } from './sources/ssrf.ts';
 import { trimEndWhere } from './text/trim.ts';
 
@@ -91,6 +90,8 @@ export const CONFIG_EXIT_CODE = 2;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Where the built index is kept between starts unless `SNAPSHOT_PATH` says otherwise. */
+export const DEFAULT_SNAPSHOT_PATH = '.cache/index.snapshot';
 /** Where insights are kept unless `INSIGHTS_DB` says otherwise. */
 export const DEFAULT_INSIGHTS_PATH = '.data/insights.sqlite';
 

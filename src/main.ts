@@ -14,13 +14,9 @@ import { renderRefresh } from './console/render.ts';
 import { startBot } from './discord/client.ts';
 import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
 import { Insights } from './insights/insights.ts';
-import {
-  Library,
-  type LibraryEvent,
-  type LibraryOptions,
-  reloadOnSignal,
-  watchSeeds,
-} from './library.ts';
+import type { LibraryEvent } from './library/audit.ts';
+import { Library, type LibraryOptions } from './library/library.ts';
+import { reloadOnSignal, watchSeeds } from './library/triggers.ts';
 import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
 import { WorkerEngine } from './workers/worker-engine.ts';
 

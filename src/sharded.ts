@@ -16,7 +16,8 @@ import { type Shard, ShardingManager } from 'discord.js';
 import { type Config, ConfigError, loadConfigOrExit } from './config.ts';
 import { planShards, relaySnapshotNotices, type ShardPlan } from './discord/sharding.ts';
 import { connectWithRetry, discordHost, StartupError } from './discord/startup.ts';
-import { Library, type LibraryEvent } from './library.ts';
+import type { LibraryEvent } from './library/audit.ts';
+import { Library } from './library/library.ts';
 import { chooseLogFormat, createLogger, describeError, type Logger } from './log.ts';
 
 const SHARD_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));

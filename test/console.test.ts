@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newConsoleState, runConsoleCommand } from '../src/console/console.ts';
 import { PromptGuard } from '../src/console/prompt-guard.ts';
 import { PLAIN_STYLE, renderAnswer, renderSources } from '../src/console/render.ts';
-import { Library } from '../src/library.ts';
+import { Library } from '../src/library/library.ts';
 
 let seedsDir: string;
 let library: Library;

@@ -12,14 +12,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 let loadCorpus: typeof import('../src/corpus/load.ts').loadCorpus;
-let Library: typeof import('../src/library.ts').Library;
+let Library: typeof import('../src/library/library.ts').Library;
 
 beforeAll(async () => {
   // The unit project shares modules between files (isolate: false): import the loader afresh,
   // so that it reads through the mock above and not through a copy another file imported.
   vi.resetModules();
   ({ loadCorpus } = await import('../src/corpus/load.ts'));
-  ({ Library } = await import('../src/library.ts'));
+  ({ Library } = await import('../src/library/library.ts'));
 });
 
 const GOOD = 'The council voted 7 to 2 to build a new bridge across the Aller River.\n';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Library } from '../src/library.ts';
+import { Library } from '../src/library/library.ts';
 import { extractArticle, FetchArticleError } from '../src/sources/fetch-article.ts';
 import { sourceArticleId } from '../src/sources/sources-list.ts';
 import { extractInWorker } from '../src/workers/extract.ts';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LoadedCorpus, loadCorpus } from '../src/corpus/load.ts';
-import { Library, type LibraryEvent } from '../src/library.ts';
+import type { LibraryEvent } from '../src/library/audit.ts';
+import { Library } from '../src/library/library.ts';
 
 const SEED = '000_54ae5372d3de91ff';
 const LIGHTHOUSE = 'Volunteers restored the Fresnel lens of the Rumelifeneri lighthouse.\n';

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LoadedCorpus, loadCorpus } from '../src/corpus/load.ts';
-import {
-  Library,
-  type LibraryEvent,
-  type LibraryOptions,
-  reloadOnSignal,
-  watchSeeds,
-} from '../src/library.ts';
+import type { LibraryEvent } from '../src/library/audit.ts';
+import { Library, type LibraryOptions } from '../src/library/library.ts';
+import { reloadOnSignal, watchSeeds } from '../src/library/triggers.ts';
 
 const SEED = '000_54ae5372d3de91ff';
 const LIGHTHOUSE =

@@ -27,7 +27,7 @@ import {
   toChoices,
 } from '../src/discord/render.ts';
 import { escapeText } from '../src/discord/text.ts';
-import { Library } from '../src/library.ts';
+import { Library } from '../src/library/library.ts';
 import { createLogger } from '../src/log.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.ts';
-import { Library, type LibraryEvent } from '../src/library.ts';
+import type { LibraryEvent } from '../src/library/audit.ts';
+import { Library } from '../src/library/library.ts';
 import { buildIndex } from '../src/search/build.ts';
 import { corpusHash, loadSnapshot, saveSnapshot } from '../src/search/snapshot.ts';
 

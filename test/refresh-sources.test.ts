@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.ts';
-import { Library, type LibraryEvent } from '../src/library.ts';
+import type { LibraryEvent } from '../src/library/audit.ts';
+import { Library } from '../src/library/library.ts';
 import {
   appendSource,
   normalizeSourceUrl,

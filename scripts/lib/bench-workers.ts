@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import MiniSearch from 'minisearch';
 import type { Article } from '../../src/corpus/types.ts';
-import { Library } from '../../src/library.ts';
+import { Library } from '../../src/library/library.ts';
 import { WorkerEngine } from '../../src/workers/worker-engine.ts';
 import { countPassages, plainDocuments } from './bench-corpus.ts';
 

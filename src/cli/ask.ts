@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Answer } from '../answer/answer.ts';
 import { loadConfigOrExit } from '../config.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer } from '../console/render.ts';
-import { Library } from '../library.ts';
+import { Library } from '../library/library.ts';
 
 /**
  * The machine-readable form of an answer; other tools depend on exactly these fields.

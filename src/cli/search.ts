@@ -5,7 +5,7 @@
 
 import { loadConfigOrExit } from '../config.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer } from '../console/render.ts';
-import { Library } from '../library.ts';
+import { Library } from '../library/library.ts';
 
 const library = await Library.open({ seedsDir: loadConfigOrExit().seedsDir }).catch(
   (error: Error) => {

@@ -4,7 +4,7 @@
 
 import { loadConfigOrExit } from '../config.ts';
 import { renderSources } from '../console/render.ts';
-import { Library } from '../library.ts';
+import { Library } from '../library/library.ts';
 
 const library = await Library.open({ seedsDir: loadConfigOrExit().seedsDir }).catch(
   (error: Error) => {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Insights } from '../insights/insights.ts';
-import type { Library } from '../library.ts';
+import type { Library } from '../library/library.ts';
 import { renderConsoleInsights } from './insights.ts';
 import type { PromptGuard } from './prompt-guard.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } from './render.ts';

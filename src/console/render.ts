@@ -5,7 +5,8 @@ import {
   type PassageSource,
 } from '../answer/answer.ts';
 import { formatPublished } from '../corpus/metadata.ts';
-import type { RefreshReport, SourceSummary } from '../library.ts';
+import type { RefreshReport } from '../library/reports.ts';
+import type { SourceSummary } from '../workers/prepare.ts';
 
 /** How to emphasise text: ANSI bold on a terminal, Markdown-style stars elsewhere. */
 export interface TextStyle {

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { ApplicationIntegrationType, Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Insights } from '../insights/insights.ts';
-import type { Library } from '../library.ts';
+import type { Library } from '../library/library.ts';
 import { describeError, type Logger } from '../log.ts';
 import { type BotContext, type Command, createBotContext } from './context.ts';
 import { createInteractionHandler } from './router.ts';

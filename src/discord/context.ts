@@ -11,7 +11,7 @@ import type {
 } from 'discord.js';
 import { ApplicationCommandType } from 'discord.js';
 import { Insights } from '../insights/insights.ts';
-import type { Library } from '../library.ts';
+import type { Library } from '../library/library.ts';
 import type { Logger } from '../log.ts';
 import { CustomIdCodec } from './custom-id.ts';
 import { RateLimiter } from './rate-limit.ts';

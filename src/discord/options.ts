@@ -4,7 +4,7 @@
  * so every value is checked again when the command runs.
  */
 import type { ArticleMeta } from '../corpus/types.ts';
-import type { Library } from '../library.ts';
+import type { Library } from '../library/library.ts';
 import { Limits } from './constants.ts';
 import { toChoices } from './render.ts';
 import { codePointLength, plainText, truncate } from './text.ts';

@@ -16,9 +16,10 @@ import {
 import { type Answer, type AnswerPassage, citeParagraph } from '../answer/answer.ts';
 import { formatPublished } from '../corpus/metadata.ts';
 import type { Article } from '../corpus/types.ts';
-import type { AddSourceResult, RefreshReport, SourceSummary } from '../library.ts';
+import type { AddSourceResult, RefreshReport } from '../library/reports.ts';
 import { cleanText } from '../text/clean.ts';
 import { cleanInput } from '../text/normalize.ts';
+import type { SourceSummary } from '../workers/prepare.ts';
 import { Colors, Emoji, Limits, MAX_SUGGESTION_BUTTONS } from './constants.ts';
 import type { CustomIdCodec, QueryMode } from './custom-id.ts';
 import {

@@ -15,7 +15,7 @@ import {
   type ShardClientUtil,
   type ShardingManager,
 } from 'discord.js';
-import type { Library } from '../library.ts';
+import type { Library } from '../library/library.ts';
 import { describeError, type Logger } from '../log.ts';
 
 /**

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { completeQuery, completeSource, findArticle } from '../../src/answer/autocomplete.ts';
 import { questionChoices, resolveSource, sourceChoices } from '../../src/discord/options.ts';
 import { codePointLength } from '../../src/discord/text.ts';
-import { Library } from '../../src/library.ts';
+import { Library } from '../../src/library/library.ts';
 import { choiceProblems, HOSTILE_INPUTS } from '../hostile-inputs.ts';
 
 const SEED = '000_54ae5372d3de91ff';

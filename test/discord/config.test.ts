@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   DEFAULT_INSIGHTS_PATH,
+  DEFAULT_SNAPSHOT_PATH,
   loadConfig,
   parseConfig,
   removeEmptyVariables,
   requireDeployConfig,
 } from '../../src/config.ts';
-import { DEFAULT_SNAPSHOT_PATH } from '../../src/library.ts';
 
 /** Shaped like a bot token: three dot-separated parts. */
 const TOKEN = 'MTIzNDU2.GwToKn.token-value_0123';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BotContext } from '../../src/discord/context.ts';
 import { loadingNotice } from '../../src/discord/query.ts';
-import type { LibraryState } from '../../src/library.ts';
+import type { LibraryState } from '../../src/library/edition-store.ts';
 
 /** A context whose library is in `state`; loadingNotice reads nothing else. */
 const contextIn = (state: LibraryState) => ({ library: { state } }) as unknown as BotContext;

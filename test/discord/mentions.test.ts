@@ -27,7 +27,7 @@ import {
   plainText,
   truncate,
 } from '../../src/discord/text.ts';
-import type { AddSourceResult, RefreshReport } from '../../src/library.ts';
+import type { AddSourceResult, RefreshReport } from '../../src/library/reports.ts';
 import { cleanText } from '../../src/text/clean.ts';
 
 const ZERO_WIDTH_SPACE = '\u200b';

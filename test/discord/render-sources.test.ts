@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderAddSource, renderHelp, renderRefresh } from '../../src/discord/render.ts';
-import type { AddSourceResult, RefreshReport } from '../../src/library.ts';
+import type { AddSourceResult, RefreshReport } from '../../src/library/reports.ts';
 import { messageProblems } from '../hostile-inputs.ts';
 
 const REPORT: RefreshReport = {

@@ -15,7 +15,8 @@ import {
   toChoices,
 } from '../../src/discord/render.ts';
 import { codePointLength } from '../../src/discord/text.ts';
-import type { RefreshReport, SourceSummary } from '../../src/library.ts';
+import type { RefreshReport } from '../../src/library/reports.ts';
+import type { SourceSummary } from '../../src/workers/prepare.ts';
 import { choiceProblems, messageProblems } from '../hostile-inputs.ts';
 
 const tricky = fc.constantFrom(

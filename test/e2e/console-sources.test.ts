@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsoleCommand } from '../../src/console/console.ts';
-import { Library } from '../../src/library.ts';
+import { Library } from '../../src/library/library.ts';
 import { SOURCES_LIST_FILE } from '../../src/sources/sources-list.ts';
 
 const ARTICLE = readFileSync(new URL('../fixtures/html/article.html', import.meta.url), 'utf8');

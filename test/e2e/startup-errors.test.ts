@@ -19,7 +19,7 @@ import {
   discordHost,
   StartupError,
 } from '../../src/discord/startup.ts';
-import { Library } from '../../src/library.ts';
+import { Library } from '../../src/library/library.ts';
 import { createLogger } from '../../src/log.ts';
 import { FakeDiscord } from './fake-discord.ts';
 import { killProcess, logLines, ROOT, type RunningProcess, runProcess } from './process.ts';

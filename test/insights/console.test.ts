@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConsoleCommand } from '../../src/console/console.ts';
 import { Insights } from '../../src/insights/insights.ts';
-import type { Library } from '../../src/library.ts';
+import type { Library } from '../../src/library/library.ts';
 
 let dir: string;
 let insights: Insights;
