@@ -1,5 +1,6 @@
 import type { Passage, SearchIndex } from './build.ts';
 import { EXPECTED_KINDS, type Question } from './question.ts';
+import { scoreTerms } from './score.ts';
 import { WEIGHTS, type Weights } from './weights.ts';
 
 /** A passage found for a question, with how well it matched. */
@@ -55,10 +56,10 @@ export function rankPassages(
   // to look up: only rarer ones go to MiniSearch; common ones are checked on
   // the candidates it returns.
   const { searched, common } = splitByFrequency(index, [...boosts.keys()]);
-  const results = index.engine.search(searched.join(' '), {
+  const results = scoreTerms(index.engine, searched, {
     boost: { terms: 1, meta: weights.metaBoost },
     boostTerm: (term) => boosts.get(term) ?? 1,
-    filter: article ? (result) => index.passages[result.id]?.article.id === article : undefined,
+    filter: article ? (id) => index.passages[id]?.article.id === article : undefined,
   });
   if (results.length === 0) return [];
   const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0);
@@ -74,9 +75,9 @@ export function rankPassages(
         if (value > (strength[position] ?? 0)) strength[position] = value;
       }
     };
-    for (const term of result.terms) {
-      match(term, result.match[term]?.includes('terms') ? 1 : weights.metaCoverage);
-    }
+    result.terms.forEach((term, i) => {
+      match(term, result.inText[i] ? 1 : weights.metaCoverage);
+    });
     if (common.length > 0) {
       const own = new Set(passage.terms.split(/[ \n]/));
       const meta = index.metaTerms.get(passage.article.id);
