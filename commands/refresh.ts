@@ -43,7 +43,7 @@ export async function execute(
   // The cooldown is per server: one server's moderators cannot lock out another's.
   const cooldown = context.refreshCooldown.check(guildId);
   if (!cooldown.allowed) {
-    const report = { ...notRunReport('cooldown', cooldown.message), retryAt: cooldown.retryAt };
+    const report = notRunReport({ status: 'cooldown', retryAt: cooldown.retryAt });
     // Audited as the library audits the refreshes it runs, so one log search finds every request.
     const audit = { event: 'refresh', requestedBy: interaction.user.id, guildId, ...report };
     context.logger.info({ audit }, 'library refresh');

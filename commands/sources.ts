@@ -82,9 +82,10 @@ export function auditRefusal(
   refusal: AddSourceResult,
   asker: { requestedBy: string; guildId: string | null },
 ): void {
-  const { url, status, message } = refusal;
+  const { url, status } = refusal;
+  const reason = 'reason' in refusal ? refusal.reason : null;
   logger.info(
-    { audit: { event: 'source-add', ...asker, url, status, message } },
+    { audit: { event: 'source-add', ...asker, url, status, reason } },
     'library source-add',
   );
 }
@@ -95,8 +96,8 @@ export function auditRefusal(
  * refusal names the URL without any `user:password@` in it.
  *
  * @example
- * ownerRefusal('https://news.example/a', '42', ['7'])?.message
- * // => 'Only the bot’s owners can add sources; ask one of them to add this link.'
+ * ownerRefusal('https://news.example/a', '42', ['7'])
+ * // => { status: 'refused', reason: 'not-owner', url: 'https://news.example/a' }
  */
 export function ownerRefusal(
   url: string,
@@ -104,9 +105,6 @@ export function ownerRefusal(
   ownerIds: readonly string[],
 ): AddSourceResult | null {
   if (ownerIds.includes(userId)) return null;
-  const message =
-    ownerIds.length === 0
-      ? 'Adding sources is turned off: no bot owner is configured (OWNER_IDS).'
-      : 'Only the bot’s owners can add sources; ask one of them to add this link.';
-  return { status: 'refused', message, url: withoutCredentials(url.trim()) };
+  const reason = ownerIds.length === 0 ? 'no-owners' : 'not-owner';
+  return { status: 'refused', reason, url: withoutCredentials(url.trim()) };
 }

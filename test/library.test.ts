@@ -80,7 +80,7 @@ describe('Library.refresh', () => {
     expect(report.status).toBe('done');
     expect(report.articles).toEqual({ added: ['lighthouse'], removed: [], changed: [] });
     expect(report.paragraphs).toEqual({ added: 2, removed: 0 });
-    expect(report.message).toMatch(/^Refreshed: 2 articles/);
+    expect(report).toMatchObject({ serving: { articles: 2 } });
     expect((await library.answer(lighthouseQuestion)).results[0]?.source.article).toBe(
       'lighthouse',
     );
@@ -165,7 +165,7 @@ describe('Library.refresh', () => {
     await loader.entered;
     const second = await library.refresh({ requestedBy: 'bob', guildId: 'g1' });
     expect(second.status).toBe('busy');
-    expect(second.message).toMatch(/already running/);
+    expect(second).toMatchObject({ busy: 'running' });
     const third = library.refresh({ requestedBy: 'carol', whenBusy: 'wait' });
     loader.release();
     expect((await first).status).toBe('done');
@@ -186,8 +186,7 @@ describe('Library.refresh', () => {
     await writeFile(join(seeds, 'empty.txt'), '');
     const report = await library.refresh();
     expect(report.status).toBe('failed');
-    expect(report.message).toMatch(/no article in the new content could be loaded/);
-    expect(report.message).toMatch(/previous content is still being served/);
+    expect(report).toMatchObject({ failure: { code: 'no-articles' } });
     expect(report.problems).toEqual([{ file: 'empty.txt', reason: 'is empty' }]);
     expect(library.index).toBe(before);
     expect((await library.answer('Who led Ukraine’s delegation?')).answered).toBe(true);
@@ -203,8 +202,8 @@ describe('Library.refresh', () => {
     expect(report.kept).toEqual([
       { id: SEED, file: `${SEED}.txt`, reason: expect.stringContaining(`${SEED}.json`) },
     ]);
-    expect(report.message).toContain(
-      `Kept the last good version of ${SEED}: its metadata ${SEED}.json: metadata is not valid JSON`,
+    expect(report.kept[0]?.reason).toContain(
+      `its metadata ${SEED}.json: metadata is not valid JSON`,
     );
     expect((await library.answer('Who led Ukraine’s delegation?')).answered).toBe(true);
   });
@@ -215,9 +214,10 @@ describe('Library.refresh', () => {
     await library.refresh();
     await writeFile(join(seeds, 'lighthouse.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1]));
     const report = await library.refresh();
-    expect(report.message).toBe(
-      'Refreshed: 2 articles, 30 passages. Kept the last good version of lighthouse: lighthouse.txt is a binary file, not text.',
-    );
+    expect(report).toMatchObject({
+      serving: { articles: 2, passages: 30 },
+      kept: [{ id: 'lighthouse', file: 'lighthouse.txt', reason: 'is a binary file, not text' }],
+    });
     expect((await library.answer(lighthouseQuestion)).results[0]?.source.article).toBe(
       'lighthouse',
     );
@@ -235,7 +235,7 @@ describe('Library.refresh', () => {
     const report = await library.refresh();
     expect(report.kept).toEqual([]);
     expect(report.problems).toEqual([{ file: 'broken.txt', reason: 'is a binary file, not text' }]);
-    expect(report.message).toBe('Refreshed: 1 article, 28 passages. 1 file skipped.');
+    expect(report).toMatchObject({ serving: { articles: 1, passages: 28 } });
   });
 
   it('keeps the old index when the folder cannot be read', async () => {
@@ -244,7 +244,9 @@ describe('Library.refresh', () => {
     await rm(seeds, { recursive: true });
     const report = await library.refresh();
     expect(report.status).toBe('failed');
-    expect(report.message).toMatch(/could not read .*\(ENOENT\)/);
+    expect(report).toMatchObject({
+      failure: { code: 'unreadable', dir: seeds, error: 'ENOENT' },
+    });
     expect(library.index).toBe(before);
   });
 
@@ -261,7 +263,7 @@ describe('Library.refresh', () => {
     const before = library.index;
     const report = await library.refresh();
     expect(report.status).toBe('failed');
-    expect(report.message).toMatch(/^Nothing changed: the refresh stopped on an unexpected error/);
+    expect(report).toMatchObject({ failure: { code: 'unexpected' } });
     expect(library.index).toBe(before);
     expect((await library.refresh()).status).toBe('failed');
   });

@@ -13,6 +13,7 @@ import { setTimeout } from 'node:timers/promises';
 import MiniSearch from 'minisearch';
 import type { Article } from '../../src/corpus/types.ts';
 import { Library } from '../../src/library/library.ts';
+import { refreshSentence } from '../../src/replies/library-reports.ts';
 import { WorkerEngine } from '../../src/workers/worker-engine.ts';
 import { countPassages, plainDocuments } from './bench-corpus.ts';
 
@@ -65,7 +66,8 @@ export async function measureWorkers(
     loop.enable();
     const report = await library.refresh();
     loop.disable();
-    if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
+    if (report.status !== 'done')
+      throw new Error(`refresh ${report.status}: ${refreshSentence(report)}`);
     const memory = await answerWorkerRss(library, engine);
     return {
       loopDelayP99Ms: loop.percentile(99) / 1e6,
@@ -78,7 +80,8 @@ export async function measureWorkers(
   });
   const ratio = await withLibrary(ratioCorpus, progress, async (library) => {
     const report = await library.refresh();
-    if (report.status !== 'done') throw new Error(`refresh ${report.status}: ${report.message}`);
+    if (report.status !== 'done')
+      throw new Error(`refresh ${report.status}: ${refreshSentence(report)}`);
     return report.durationMs;
   });
   progress('workers: raw MiniSearch on the same paragraphs');

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Insights } from '../insights/insights.ts';
 import type { Library } from '../library/library.ts';
+import { addSourceSentence } from '../replies/library-reports.ts';
 import { renderConsoleInsights } from './insights.ts';
 import type { PromptGuard } from './prompt-guard.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderAnswer, renderRefresh, renderSources } from './render.ts';
@@ -81,8 +82,7 @@ export async function runConsoleCommand(
       return renderSources(library.sources(), library.loadedAt);
     case 'add-source': {
       // The operator at the console runs the bot: only Discord users are checked against OWNER_IDS.
-      const result = await library.addSource(rest, { requestedBy: CONSOLE_USER });
-      return result.message;
+      return addSourceSentence(await library.addSource(rest, { requestedBy: CONSOLE_USER }));
     }
     case 'refresh':
       // The operator at the console runs the bot: only /refresh in Discord has a cooldown.

@@ -6,6 +6,7 @@ import {
 } from '../answer/answer.ts';
 import { formatPublished } from '../corpus/metadata.ts';
 import type { RefreshReport } from '../library/reports.ts';
+import { refreshSentence } from '../replies/library-reports.ts';
 import type { SourceSummary } from '../workers/prepare.ts';
 
 /** How to emphasise text: ANSI bold on a terminal, Markdown-style stars elsewhere. */
@@ -116,7 +117,7 @@ export function renderSources(sources: SourceSummary[], loadedAt: Date): string 
 
 /** A refresh report for a terminal. */
 export function renderRefresh(report: RefreshReport): string {
-  const lines = [report.message];
+  const lines = [refreshSentence(report)];
   if (report.status === 'done') {
     const { added, removed, changed } = report.articles;
     lines.push(

@@ -9,8 +9,8 @@ export interface RefreshCooldownOptions {
 /** The answer of {@link RefreshCooldown.check}. */
 export type CooldownDecision =
   | { allowed: true }
-  /** `retryAt`: epoch ms when the server may refresh again; `message`: a sentence for the moderator. */
-  | { allowed: false; retryAt: number; message: string };
+  /** `retryAt`: epoch ms when the server may refresh again; `/refresh`'s reply says when. */
+  | { allowed: false; retryAt: number };
 
 /**
  * How often `/refresh` may run, per Discord server: one server's moderators
@@ -50,19 +50,13 @@ export class RefreshCooldown {
    * Whether `guildId` may refresh now; when not, until when and why.
    *
    * @example
-   * cooldown.check('guild-1') // => { allowed: false, retryAt: 1_030_000, message: 'The content was refreshed moments ago; try again in 29 s.' }
+   * cooldown.check('guild-1') // => { allowed: false, retryAt: 1_030_000 }
    */
   check(guildId: string): CooldownDecision {
     const now = this.#now();
     const retryAt =
       (this.#lastRefreshAt.get(guildId) ?? Number.NEGATIVE_INFINITY) + this.#cooldownMs;
-    if (now >= retryAt) return { allowed: true };
-    const seconds = Math.ceil((retryAt - now) / 1000);
-    return {
-      allowed: false,
-      retryAt,
-      message: `The content was refreshed moments ago; try again in ${seconds} s.`,
-    };
+    return now >= retryAt ? { allowed: true } : { allowed: false, retryAt };
   }
 
   /**

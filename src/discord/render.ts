@@ -17,6 +17,7 @@ import { type Answer, type AnswerPassage, citeParagraph } from '../answer/answer
 import { formatPublished } from '../corpus/metadata.ts';
 import type { Article } from '../corpus/types.ts';
 import type { AddSourceResult, RefreshReport } from '../library/reports.ts';
+import { addSourceSentence, refreshSentence } from '../replies/library-reports.ts';
 import { cleanText } from '../text/clean.ts';
 import { cleanInput } from '../text/normalize.ts';
 import type { SourceSummary } from '../workers/prepare.ts';
@@ -317,8 +318,8 @@ export function renderRefresh(report: RefreshReport): ReplyPayload {
     busy: { title: `${Emoji.wait} A refresh is already running`, color: Colors.miss },
     cooldown: { title: `${Emoji.wait} Refreshed moments ago`, color: Colors.miss },
   }[report.status];
-  const lines = [fitEscaped(report.message, REFRESH_MESSAGE_LENGTH)];
-  if (report.status === 'cooldown' && report.retryAt !== undefined) {
+  const lines = [fitEscaped(refreshSentence(report), REFRESH_MESSAGE_LENGTH)];
+  if (report.status === 'cooldown') {
     lines.push(
       `You can refresh again ${time(new Date(report.retryAt), TimestampStyles.RelativeTime)}.`,
     );
@@ -360,7 +361,7 @@ export function renderRefresh(report: RefreshReport): ReplyPayload {
 }
 
 /**
- * What `/sources add` did with a URL, for the asker: the library's sentence,
+ * What `/sources add` did with a URL, for the asker: its sentence,
  * escaped, in an embed so the URL in it is not unfurled into a preview.
  *
  * @example
@@ -374,7 +375,7 @@ export function renderAddSource(result: AddSourceResult): ReplyPayload {
     invalid: { title: `${Emoji.warning} Not a link I can fetch`, color: Colors.miss },
     failed: { title: `${Emoji.error} Could not add the source`, color: Colors.error },
   }[result.status];
-  const lines = [fitEscaped(result.message, ADD_SOURCE_MESSAGE_LENGTH)];
+  const lines = [fitEscaped(addSourceSentence(result), ADD_SOURCE_MESSAGE_LENGTH)];
   if (result.status === 'added') {
     lines.push('', 'Ask about it with /ask; /sources list shows every article.');
   }

@@ -42,7 +42,8 @@ export type LibraryEvent =
       guildId: string | null;
       url: string;
       status: AddSourceResult['status'];
-      message: string;
+      /** Why it was not added, for `invalid`, `failed` and `refused` (see {@link AddSourceResult}). */
+      reason: string | null;
     }
   | { event: 'snapshot-error'; at: string; path: string; action: 'load' | 'save'; error: string }
   | {
@@ -160,7 +161,7 @@ export class AuditTrail {
    * audit.sourceAdded({ requestedBy: 'console' }, result);
    */
   sourceAdded(request: AddSourceRequest, result: AddSourceResult): void {
-    // The URL and message name no credentials already; redacting again guards what may be added later.
+    // The URL and reason name no credentials already; redacting again guards what may be added later.
     this.#log({
       event: 'source-add',
       at: this.#at(),
@@ -168,7 +169,7 @@ export class AuditTrail {
       guildId: request.guildId ?? null,
       url: clip(withoutCredentials(result.url)),
       status: result.status,
-      message: clip(redactCredentials(result.message)),
+      reason: 'reason' in result ? clip(redactCredentials(result.reason)) : null,
     });
   }
 

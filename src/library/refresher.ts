@@ -85,30 +85,21 @@ export class Refresher {
   refresh(options: RefreshOptions = {}): Promise<RefreshReport> {
     if (!this.#store.current) {
       return Promise.resolve(
-        this.#audit.refreshed(
-          options,
-          notRunReport('busy', 'The articles are still loading; refresh once they are ready.'),
-        ),
+        this.#audit.refreshed(options, notRunReport({ status: 'busy', busy: 'loading' })),
       );
     }
     const running = this.#refreshing;
     if (running) {
       if (options.whenBusy === 'wait') return running.then(() => this.refresh(options));
       return Promise.resolve(
-        this.#audit.refreshed(
-          options,
-          notRunReport(
-            'busy',
-            'A refresh is already running; its result will be posted when it ends.',
-          ),
-        ),
+        this.#audit.refreshed(options, notRunReport({ status: 'busy', busy: 'running' })),
       );
     }
     const started = this.#settings.now();
     this.#refreshing = this.#rebuild(started, options)
       .catch((error: Error) =>
         failedReport(
-          `the refresh stopped on an unexpected error (${error.message})`,
+          { code: 'unexpected', error: error.message },
           [],
           noSources(),
           Math.round(this.#settings.now() - started),
@@ -186,19 +177,20 @@ export class Refresher {
     } catch (error) {
       // A builder that died is a failure to report; anything else is unexpected (see `refresh`).
       if (!(error instanceof BuilderStoppedError)) throw error;
-      return failedReport(error.message, [], sources, elapsed());
-    }
-    if (outcome.status === 'unreadable') {
-      return failedReport(`could not read ${seedsDir} (${outcome.code})`, [], sources, elapsed());
-    }
-    if (outcome.status !== 'ready') {
-      const problems = outcome.status === 'empty' ? outcome.problems : [];
       return failedReport(
-        'no article in the new content could be loaded',
-        problems,
+        { code: 'builder-stopped', error: error.message },
+        [],
         sources,
         elapsed(),
       );
+    }
+    if (outcome.status === 'unreadable') {
+      const failure = { code: 'unreadable', dir: seedsDir, error: outcome.code } as const;
+      return failedReport(failure, [], sources, elapsed());
+    }
+    if (outcome.status !== 'ready') {
+      const problems = outcome.status === 'empty' ? outcome.problems : [];
+      return failedReport({ code: 'no-articles' }, problems, sources, elapsed());
     }
     const edition = outcome.edition;
     this.#store.serve(edition);

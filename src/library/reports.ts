@@ -7,15 +7,8 @@ import { noSources, type SourcesReport } from '../sources/refresh-sources.ts';
 import type { EditionSummary } from '../workers/engine.ts';
 import type { KeptArticle } from '../workers/prepare.ts';
 
-/** What a refresh changed, or why it changed nothing. */
-export interface RefreshReport {
-  /**
-   * `done`: the new corpus serves; `failed`: the old one still does; `busy`: not run.
-   * `cooldown` (not run) is never the library's answer: `/refresh` reports its own cooldown so.
-   */
-  status: 'done' | 'failed' | 'busy' | 'cooldown';
-  /** A sentence for the moderator. */
-  message: string;
+/** What every refresh report holds, run or not. */
+interface RefreshParts {
   articles: { added: string[]; removed: string[]; changed: string[] };
   paragraphs: { added: number; removed: number };
   /** Files that were skipped, with why; the others still loaded. */
@@ -29,9 +22,37 @@ export interface RefreshReport {
   /** What fetching the sources list did; empty when no URL is listed or fetching was not asked for. */
   sources: SourcesReport;
   durationMs: number;
-  /** When a refresh may run again (epoch ms), for `cooldown`. */
-  retryAt?: number;
 }
+
+/** Why a refresh that ran changed nothing; the old corpus still serves. */
+export type RefreshFailure =
+  /** The build worker died (`error`: what it said). */
+  | { code: 'builder-stopped'; error: string }
+  /** The seeds folder `dir` could not be read (`error`: the errno code). */
+  | { code: 'unreadable'; dir: string; error: string }
+  /** No article in the new content could be loaded (the report's `problems` say why). */
+  | { code: 'no-articles' }
+  /** Anything else (`error`: its message). */
+  | { code: 'unexpected'; error: string };
+
+/** Why a refresh did not run. */
+export type NotRun =
+  /** `loading`: the first index is not ready; `running`: another refresh is. */
+  | { status: 'busy'; busy: 'loading' | 'running' }
+  /** A caller's policy, never the library's answer: `/refresh`'s cooldown, until `retryAt` (epoch ms). */
+  | { status: 'cooldown'; retryAt: number };
+
+/**
+ * What a refresh changed, or why it changed nothing: plain data, which the
+ * commands and the console put into words. `done`: the new corpus serves,
+ * `serving` counts it; `failed`: the old one still does; `busy`, `cooldown`: not run.
+ */
+export type RefreshReport = RefreshParts &
+  (
+    | { status: 'done'; serving: { articles: number; passages: number } }
+    | { status: 'failed'; failure: RefreshFailure }
+    | NotRun
+  );
 
 /** Options for `Library.refresh`. */
 export interface RefreshOptions {
@@ -53,73 +74,52 @@ export interface AddSourceRequest {
   guildId?: string | null;
 }
 
-/** What `Library.addSource` did. */
-export interface AddSourceResult {
-  /**
-   * `added`: listed, saved and loaded; `refused`: the asker may not add (a
-   * caller's answer, e.g. `/sources add` to a non-owner, never the library's);
-   * `invalid`: not a fetchable URL; `duplicate`: already listed; `failed`: the fetch failed, nothing was added.
-   */
-  status: 'added' | 'refused' | 'invalid' | 'duplicate' | 'failed';
-  /** A sentence for the asker. */
-  message: string;
-  /** The URL as listed (normalized), or as given when it is invalid. */
-  url: string;
-  /** The article id the URL is saved under, once the URL is valid. */
-  id?: string;
-  /** The refresh that loaded the new article, for `added`. */
-  refresh?: RefreshReport;
-}
+/**
+ * What `Library.addSource` did, with the URL as listed (normalized), or as
+ * given when it is invalid. `added`: listed, saved and loaded (`refresh`
+ * loaded it); `duplicate`: already listed; `invalid`: not a fetchable URL
+ * (`reason`: why); `failed`: nothing was added, because the fetch failed
+ * (`reason`: why) or the list could not be written (`reason`: the errno
+ * code); `refused`: the asker may not add, a caller's answer (e.g. `/sources
+ * add` to a non-owner, or to anyone when no owner is configured), never the library's.
+ */
+export type AddSourceResult =
+  | { status: 'added'; url: string; id: string; title: string; refresh: RefreshReport }
+  | { status: 'duplicate'; url: string; id: string }
+  | { status: 'invalid'; url: string; reason: string }
+  | { status: 'failed'; url: string; id: string; failure: 'fetch' | 'list'; reason: string }
+  | { status: 'refused'; url: string; reason: 'not-owner' | 'no-owners' };
 
 /**
- * The report of a refresh that did not run, saying why: `busy` (the library's)
- * or `cooldown` (a caller's policy, e.g. `/refresh`'s).
+ * The report of a refresh that did not run.
  *
  * @example
- * notRunReport('busy', 'A refresh is already running.').articles.added // => []
+ * notRunReport({ status: 'busy', busy: 'running' }).articles.added // => []
  */
-export function notRunReport(status: 'busy' | 'cooldown', message: string): RefreshReport {
-  return {
-    status,
-    message,
-    articles: { added: [], removed: [], changed: [] },
-    paragraphs: { added: 0, removed: 0 },
-    problems: [],
-    kept: [],
-    sources: noSources(),
-    durationMs: 0,
-  };
+export function notRunReport(why: NotRun): RefreshReport {
+  return { ...why, ...nothingChanged([], noSources(), 0) };
 }
 
 /**
  * The report of a refresh that ran and failed: the old corpus still serves.
  *
  * @example
- * failedReport('no article in the new content could be loaded', problems, noSources(), 120).status // => 'failed'
+ * failedReport({ code: 'no-articles' }, problems, noSources(), 120).status // => 'failed'
  */
 export function failedReport(
-  why: string,
+  failure: RefreshFailure,
   problems: FileProblem[],
   sources: SourcesReport,
   durationMs: number,
 ): RefreshReport {
-  return {
-    status: 'failed',
-    message: `Nothing changed: ${why}. The previous content is still being served.`,
-    articles: { added: [], removed: [], changed: [] },
-    paragraphs: { added: 0, removed: 0 },
-    problems,
-    kept: [],
-    sources,
-    durationMs,
-  };
+  return { status: 'failed', failure, ...nothingChanged(problems, sources, durationMs) };
 }
 
 /**
  * The report of a refresh whose new edition now serves.
  *
  * @example
- * doneReport(edition, noSources(), 850).message // => 'Refreshed: 2 articles, 57 passages.'
+ * doneReport(edition, noSources(), 850).serving // => { articles: 2, passages: 57 }
  */
 export function doneReport(
   edition: EditionSummary,
@@ -128,7 +128,7 @@ export function doneReport(
 ): RefreshReport {
   return {
     status: 'done',
-    message: doneMessage(edition, sources),
+    serving: { articles: edition.catalog.length, passages: edition.passages },
     ...edition.changes,
     problems: edition.problems,
     kept: edition.kept,
@@ -137,42 +137,17 @@ export function doneReport(
   };
 }
 
-function doneMessage(edition: EditionSummary, sources: SourcesReport): string {
-  const parts = [
-    `Refreshed: ${plural(edition.catalog.length, 'article')}, ${plural(edition.passages, 'passage')}.`,
-  ];
-  for (const article of edition.kept) {
-    parts.push(`Kept the last good version of ${article.id}: ${whatIsWrong(article)}.`);
-  }
-  if (edition.problems.length > 0)
-    parts.push(`${plural(edition.problems.length, 'file')} skipped.`);
-  if (sources.kept.length > 0) {
-    parts.push(
-      `${plural(sources.kept.length, 'source')} could not be fetched; the last saved copy is still used.`,
-    );
-  }
-  if (sources.failed.length > 0) {
-    parts.push(
-      `${plural(sources.failed.length, 'source')} could not be fetched and had no saved copy.`,
-    );
-  }
-  if (sources.skipped.length > 0) {
-    parts.push(
-      `${plural(sources.skipped.length, 'source')} skipped: the refresh ran out of time; any saved copy is still used.`,
-    );
-  }
-  return parts.join(' ');
-}
-
-/**
- * The loader's reasons read after the file's name ("lighthouse.txt is a binary
- * file, not text"), except a sidecar's, which names its own file ("its metadata
- * lighthouse.json: …").
- */
-function whatIsWrong({ file, reason }: FileProblem): string {
-  return reason.startsWith('its ') ? reason : `${file} ${reason}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+function nothingChanged(
+  problems: FileProblem[],
+  sources: SourcesReport,
+  durationMs: number,
+): RefreshParts {
+  return {
+    articles: { added: [], removed: [], changed: [] },
+    paragraphs: { added: 0, removed: 0 },
+    problems,
+    kept: [],
+    sources,
+    durationMs,
+  };
 }

@@ -61,37 +61,27 @@ export class SourceAdder {
     } catch (error) {
       return {
         status: 'invalid',
-        message: (error as Error).message,
+        reason: (error as Error).message,
         url: withoutCredentials(input.trim()),
       };
     }
     const id = sourceArticleId(url);
-    const duplicate: AddSourceResult = {
-      status: 'duplicate',
-      message: `${url} is already in the sources list (article ${id}); /refresh fetches it again.`,
-      url,
-      id,
-    };
+    const duplicate: AddSourceResult = { status: 'duplicate', url, id };
     try {
       if (listsSource(await readSourcesList(seedsDir), url)) return duplicate;
     } catch (error) {
-      return { status: 'failed', message: listError(error), url, id };
+      return listFailure(error, url, id);
     }
     const fetched = await fetchSource(seedsDir, url, sourceFetch);
     if (fetched.status !== 'fetched') {
-      return {
-        status: 'failed',
-        message: `Not added: ${fetched.reason}`,
-        url,
-        id,
-      };
+      return { status: 'failed', failure: 'fetch', reason: fetched.reason, url, id };
     }
     const appended = this.#listEdits.then(() => appendSource(seedsDir, url));
     this.#listEdits = appended.catch(() => undefined);
     try {
       if (!(await appended)) return duplicate;
     } catch (error) {
-      return { status: 'failed', message: listError(error), url, id };
+      return listFailure(error, url, id);
     }
     const refresh = await this.#settings.refresh({
       requestedBy: request.requestedBy,
@@ -99,17 +89,12 @@ export class SourceAdder {
       whenBusy: 'wait',
       fetchSources: false,
     });
-    return {
-      status: 'added',
-      message: `Added “${fetched.title}” as ${id}. ${refresh.message}`,
-      url,
-      id,
-      refresh,
-    };
+    return { status: 'added', title: fetched.title, url, id, refresh };
   }
 }
 
-function listError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return `Not added: the sources list could not be updated (${code}); check that the seeds folder is writable.`;
+/** The sources list could not be read or written: nothing was added. */
+function listFailure(error: unknown, url: string, id: string): AddSourceResult {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return { status: 'failed', failure: 'list', reason, url, id };
 }

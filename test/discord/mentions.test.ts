@@ -27,8 +27,9 @@ import {
   plainText,
   truncate,
 } from '../../src/discord/text.ts';
-import type { AddSourceResult, RefreshReport } from '../../src/library/reports.ts';
+import type { RefreshReport } from '../../src/library/reports.ts';
 import { cleanText } from '../../src/text/clean.ts';
+import { addSourceResults } from '../library-reports.ts';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 /** The only link target the texts below may produce: the source URL given to the renderers. */
@@ -289,7 +290,7 @@ describe('no usable mention, link or invisible character in anything rendered', 
         const entry = { url, id: url, reason };
         const report: RefreshReport = {
           status: 'done',
-          message,
+          serving: { articles: 1, passages: 1 },
           articles: { added: [url], removed: [reason], changed: [message] },
           paragraphs: { added: 1, removed: 0 },
           problems: [{ file: url, reason }],
@@ -303,8 +304,11 @@ describe('no usable mention, link or invisible character in anything rendered', 
           durationMs: 1,
         };
         expect(payloadProblems(renderRefresh(report))).toEqual([]);
-        for (const status of ['added', 'refused', 'invalid', 'duplicate', 'failed'] as const) {
-          const result: AddSourceResult = { status, message, url };
+        const failure = { code: 'unexpected', error: message } as const;
+        expect(payloadProblems(renderRefresh({ ...report, status: 'failed', failure }))).toEqual(
+          [],
+        );
+        for (const result of addSourceResults(message, report)) {
           expect(payloadProblems(renderAddSource(result))).toEqual([]);
         }
       }),

@@ -2,12 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderAddSource, renderHelp, renderRefresh } from '../../src/discord/render.ts';
-import type { AddSourceResult, RefreshReport } from '../../src/library/reports.ts';
+import type { RefreshReport } from '../../src/library/reports.ts';
+import { addSourceSentence } from '../../src/replies/library-reports.ts';
 import { messageProblems } from '../hostile-inputs.ts';
+import { addSourceResults } from '../library-reports.ts';
 
 const REPORT: RefreshReport = {
   status: 'done',
-  message: 'Refreshed: 3 articles, 60 passages.',
+  serving: { articles: 3, passages: 60 },
   articles: { added: [], removed: [], changed: [] },
   paragraphs: { added: 0, removed: 0 },
   problems: [],
@@ -26,51 +28,43 @@ describe('renderAddSource', () => {
     ['refused', '⚠️ Not added'],
     ['invalid', '⚠️ Not a link I can fetch'],
     ['failed', '❌ Could not add the source'],
-  ] as const)('titles a %s result “%s”, with the library’s message', (status, title) => {
-    const payload = renderAddSource({
-      status,
-      message: 'What happened.',
-      url: 'https://a.example/',
-    });
+  ] as const)('titles a %s result “%s”, with what happened', (status, title) => {
+    const result = addSourceResults('https://a.example/', REPORT).find((r) => r.status === status);
+    if (!result) throw new Error(`no ${status} result`);
+    const payload = renderAddSource(result);
     expect(payload.embeds[0]?.title).toBe(title);
-    expect(descriptionOf(payload)).toMatch(/^What happened\./);
+    expect(descriptionOf(payload).startsWith(addSourceSentence(result))).toBe(true);
     expect(payload.allowedMentions).toEqual({ parse: [] });
   });
 
   it('tells whoever added an article how to ask about it', () => {
     const payload = renderAddSource({
       status: 'added',
-      message: 'Added “Bridge” as url-a.example-0123456789.',
+      title: 'Bridge',
+      id: 'url-a.example-0123456789',
       url: 'https://a.example/',
+      refresh: REPORT,
     });
     expect(descriptionOf(payload)).toBe(
-      'Added “Bridge” as url-a.example-0123456789.\n\nAsk about it with /ask; /sources list shows every article.',
+      'Added “Bridge” as url-a.example-0123456789. Refreshed: 3 articles, 60 passages.\n\nAsk about it with /ask; /sources list shows every article.',
     );
   });
 
   it('escapes what the asker typed, and fits any message', () => {
     const payload = renderAddSource({
       status: 'invalid',
-      message: '**@everyone** <@123456789012345678> is not a valid URL',
+      reason: '**@everyone** <@123456789012345678> is not a valid URL',
       url: '**@everyone**',
     });
     expect(descriptionOf(payload)).toBe(
       '\\*\\*@\u200beveryone\\*\\* <\u200b@123456789012345678> is not a valid URL',
     );
     fc.assert(
-      fc.property(
-        fc.constantFrom<AddSourceResult['status']>(
-          'added',
-          'refused',
-          'invalid',
-          'duplicate',
-          'failed',
-        ),
-        fc.string({ unit: 'binary', maxLength: 6000 }),
-        (status, message) => {
-          expect(messageProblems(renderAddSource({ status, message, url: message }))).toEqual([]);
-        },
-      ),
+      fc.property(fc.string({ unit: 'binary', maxLength: 6000 }), (text) => {
+        for (const result of addSourceResults(text, REPORT)) {
+          expect(messageProblems(renderAddSource(result))).toEqual([]);
+        }
+      }),
       { numRuns: 40 },
     );
   });
@@ -122,6 +116,7 @@ describe('renderRefresh: the sources list', () => {
       renderRefresh({
         ...REPORT,
         status: 'failed',
+        failure: { code: 'no-articles' },
         sources: { fetched: [], kept: [], failed, skipped: [] },
       }),
     );

@@ -286,7 +286,7 @@ describe('other renderers', () => {
   it('reports a refresh: counts, lists, duration, skipped files; cooldown with its time', () => {
     const report: RefreshReport = {
       status: 'done',
-      message: 'Refreshed: 2 articles, 40 passages. 1 file skipped.',
+      serving: { articles: 2, passages: 40 },
       articles: { added: ['b'], removed: [], changed: ['a'] },
       paragraphs: { added: 12, removed: 3 },
       problems: [{ file: 'bad.json', reason: 'metadata is not valid JSON' }],
@@ -303,7 +303,6 @@ describe('other renderers', () => {
     const cooldown = renderRefresh({
       ...report,
       status: 'cooldown',
-      message: 'Refreshed moments ago.',
       retryAt: 1_747_353_600_000,
       problems: [],
     });
@@ -312,16 +311,34 @@ describe('other renderers', () => {
 
   it('fits any refresh report', () => {
     const ids = fc.array(anyText(120, 1), { maxLength: 30 });
+    const outcome = fc.oneof(
+      fc.record({
+        status: fc.constant('done' as const),
+        serving: fc.record({ articles: fc.nat(), passages: fc.nat() }),
+      }),
+      fc.record({
+        status: fc.constant('failed' as const),
+        failure: fc.oneof(
+          fc.record({ code: fc.constant('builder-stopped' as const), error: anyText(3000) }),
+          fc.record({
+            code: fc.constant('unreadable' as const),
+            dir: anyText(3000),
+            error: anyText(300),
+          }),
+          fc.record({ code: fc.constant('no-articles' as const) }),
+          fc.record({ code: fc.constant('unexpected' as const), error: anyText(3000) }),
+        ),
+      }),
+      fc.record({
+        status: fc.constant('busy' as const),
+        busy: fc.constantFrom('loading' as const, 'running' as const),
+      }),
+      fc.record({ status: fc.constant('cooldown' as const), retryAt: fc.nat() }),
+    );
     fc.assert(
       fc.property(
+        outcome,
         fc.record({
-          status: fc.constantFrom(
-            'done' as const,
-            'failed' as const,
-            'busy' as const,
-            'cooldown' as const,
-          ),
-          message: anyText(3000),
           articles: fc.record({ added: ids, removed: ids, changed: ids }),
           paragraphs: fc.record({ added: fc.nat(), removed: fc.nat() }),
           problems: fc.array(fc.record({ file: anyText(300), reason: anyText(500) }), {
@@ -364,10 +381,9 @@ describe('other renderers', () => {
             ),
           }),
           durationMs: fc.nat(),
-          retryAt: fc.option(fc.nat(), { nil: undefined }),
         }),
-        (report) => {
-          expect(messageProblems(renderRefresh(report))).toEqual([]);
+        (why, parts) => {
+          expect(messageProblems(renderRefresh({ ...parts, ...why }))).toEqual([]);
         },
       ),
       { numRuns: 50 },
