@@ -5,6 +5,13 @@ import { type Article, type ArticleMeta, articleMeta } from '../corpus/types.ts'
 import { analyzeText, type SentenceInfo, type TextAnalysis } from '../text/language.ts';
 import { foldText } from '../text/normalize.ts';
 import { forEachTerm, toTerm } from '../text/terms.ts';
+import {
+  analysePassage,
+  namesIn,
+  type PassageAnalysis,
+  passageKey,
+  splitList,
+} from './analysis.ts';
 
 /** One indexed passage: a paragraph, or a part of a long one. The unit the bot answers with. */
 export interface Passage {
@@ -61,6 +68,12 @@ export interface SearchIndex {
    * every run of two to four capitalised proper nouns in the text, title or author.
    */
   initialisms: ReadonlyMap<string, ReadonlyArray<string>>;
+  /**
+   * Each passage's analysis, in passage order, for the next build to reuse:
+   * kept by a built index until its snapshot is saved, and by a loaded one
+   * only when asked for (the answer workers do without).
+   */
+  analyses?: ReadonlyArray<PassageAnalysis>;
 }
 
 /** What MiniSearch indexes: the passage position and its terms, already processed. */
@@ -113,33 +126,57 @@ export function metadataText(
 export function metadataTerms(
   meta: Pick<ArticleMeta, 'title' | 'titleDerived' | 'author' | 'publisher' | 'published'>,
 ): string[] {
-  const analysis = analyzeText(metadataText(meta));
+  return termsOfMetadata(analyzeText(metadataText(meta)));
+}
+
+function termsOfMetadata(analysis: TextAnalysis): string[] {
   const terms: string[] = [];
   forEachTerm(analysis, (term) => terms.push(term));
   for (const name of namesIn(analysis)) terms.push(initialsOf(name));
   return terms;
 }
 
+/** Options for {@link buildIndex}. */
+export interface BuildOptions {
+  /**
+   * Analyses of passage texts from an earlier build, by {@link passageKey}:
+   * a passage whose text is here is not read again.
+   */
+  reuse?: ReadonlyMap<string, PassageAnalysis>;
+  /** Reads a passage that `reuse` lacks; tests count the calls. Default {@link analysePassage}. */
+  analyse?: (text: string) => PassageAnalysis;
+}
+
 /**
  * Builds the search index of a corpus. Boilerplate paragraphs are left out; a
  * paragraph too long to read whole is cut into parts that cite its number.
- * Each passage is analysed once here (sentences, lemmas, kinds of answer).
+ * Each passage is analysed once here (sentences, lemmas, kinds of answer), or
+ * its analysis taken from `options.reuse`; the index keeps the analyses (see
+ * {@link SearchIndex.analyses}) for the next build.
  *
  * @example
  * const index = buildIndex((await loadCorpus('seeds')).articles);
  * index.passages.length // => 28 for the seed article
+ * const next = buildIndex(changedArticles, { reuse: analysesByKey(index.analyses ?? []) });
  */
-export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
+export function buildIndex(
+  articles: ReadonlyArray<Article>,
+  options: BuildOptions = {},
+): SearchIndex {
+  const analyse = options.analyse ?? analysePassage;
   const engine = new MiniSearch<IndexedPassage>(ENGINE_OPTIONS);
   const passages: Passage[] = [];
+  const analyses: PassageAnalysis[] = [];
   const counts = new Map<string, TermInfo>();
   const initialisms = new Map<string, string[]>();
   const words = new SearchableMap<string>();
+  // The keys of `words`, asked once per word of the corpus: a Set answers faster than the tree.
+  const wordKeys = new Set<string>();
   const metaTermsOfArticle = new Map<string, ReadonlySet<string>>();
   for (const article of articles) {
     const meta = articleMeta(article);
     const metaAnalysis = analyzeText(metadataText(meta));
-    const metaTerms = metadataTerms(meta);
+    const metaTerms = termsOfMetadata(metaAnalysis);
     metaTermsOfArticle.set(article.id, new Set(metaTerms));
     const metaSpellings = new Map<string, string>();
     forEachTerm(metaAnalysis, (term, token) => metaSpellings.set(term, token.value));
@@ -149,26 +186,43 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
       if (paragraph.boilerplate) continue;
       const parts = splitPassages(paragraph.text);
       parts.forEach((text, i) => {
-        const analysis = analyzeText(text);
-        const seen = new Set<string>();
-        const sentenceTerms: string[][] = analysis.sentences.map(() => []);
-        forEachTerm(analysis, (term, token, position) => {
-          sentenceTerms[analysis.sentenceOf[position] ?? 0]?.push(term);
-          const info = countTerm(counts, term, token.value, !seen.has(term));
-          seen.add(term);
-          info.occurrences += 1;
-          if (/^\p{Lu}/u.test(token.value)) info.capitalized += 1;
-          if (token.normal.length >= MIN_WORD_LENGTH && !words.has(token.normal)) {
-            words.set(foldText(token.normal), term);
+        const analysis = options.reuse?.get(passageKey(text)) ?? analyse(text);
+        // Each distinct term of the passage, in the order first met, and its count.
+        const inPassage = new Map<string, TermInfo>();
+        const distinct: TermInfo[] = [];
+        const spellings = analysis.spellings.split(' ');
+        for (const term of analysis.terms.split(TERM_SEPARATOR)) {
+          if (term === '') continue;
+          let info = inPassage.get(term);
+          if (!info) {
+            info = countTerm(counts, term, spellings[distinct.length] || term);
+            inPassage.set(term, info);
+            distinct.push(info);
           }
-        });
-        for (const term of metaTerms) {
-          if (!seen.has(term)) countTerm(counts, term, metaSpellings.get(term) ?? term, true);
-          seen.add(term);
+          info.occurrences += 1;
         }
-        for (const name of namesIn(analysis)) addInitialism(initialisms, name);
-        const terms = sentenceTerms.map((sentence) => sentence.join(' ')).join('\n');
-        engine.add({ id: passages.length, terms, meta: metaText });
+        const { capitals } = analysis;
+        for (let c = 0; c + 1 < capitals.length; c += 2) {
+          const info = distinct[capitals[c] ?? -1];
+          if (info) info.capitalized += capitals[c + 1] ?? 0;
+        }
+        const written = splitList(analysis.words, ' ');
+        for (let w = 0; w + 1 < written.length; w += 2) {
+          const normal = written[w] as string;
+          if (wordKeys.has(normal)) continue;
+          const folded = foldText(normal);
+          words.set(folded, written[w + 1] as string);
+          wordKeys.add(folded);
+        }
+        for (const term of metaTerms) {
+          if (inPassage.has(term)) continue;
+          inPassage.set(term, countTerm(counts, term, metaSpellings.get(term) ?? term));
+        }
+        for (const name of splitList(analysis.names, '\n')) {
+          addInitialism(initialisms, name.split(' '));
+        }
+        engine.add({ id: passages.length, terms: analysis.terms, meta: metaText });
+        analyses.push(analysis);
         passages.push({
           id:
             parts.length > 1
@@ -180,7 +234,7 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
           parts: parts.length,
           text,
           sentences: analysis.sentences,
-          terms,
+          terms: analysis.terms,
           kinds: analysis.sentences.reduce((all, sentence) => all | sentence.kinds, 0),
         });
       });
@@ -196,50 +250,34 @@ export function buildIndex(articles: ReadonlyArray<Article>): SearchIndex {
     words,
     metaTerms: metaTermsOfArticle,
     initialisms,
+    analyses,
   };
 }
 
-/** Shorter words are not kept for spelling: too many words are one edit from them. */
-const MIN_WORD_LENGTH = 4;
+/** What separates the terms of {@link PassageAnalysis.terms}: spaces, and newlines between sentences. */
+const TERM_SEPARATOR = /[ \n]/;
 
-function countTerm(
-  counts: Map<string, TermInfo>,
-  term: string,
-  spelling: string,
-  newPassage: boolean,
-): TermInfo {
+/**
+ * Analyses by their key, for {@link BuildOptions.reuse}.
+ *
+ * @example
+ * buildIndex(articles, { reuse: analysesByKey(previous.analyses ?? []) });
+ */
+export function analysesByKey(
+  analyses: ReadonlyArray<PassageAnalysis>,
+): Map<string, PassageAnalysis> {
+  return new Map(analyses.map((analysis) => [analysis.key, analysis]));
+}
+
+/** Counts a passage for `term`, recording the term with its spelling when it is new. */
+function countTerm(counts: Map<string, TermInfo>, term: string, spelling: string): TermInfo {
   let info = counts.get(term);
   if (!info) {
     info = { passages: 0, word: spelling.replace(/['’]s$/, ''), occurrences: 0, capitalized: 0 };
     counts.set(term, info);
   }
-  if (newPassage) info.passages += 1;
+  info.passages += 1;
   return info;
-}
-
-/** Longest and shortest names whose initials are recorded, in words. */
-const NAME_WORDS = { min: 2, max: 4 } as const;
-
-/**
- * The names in an analysed text: runs of two to four capitalised proper
- * nouns ("Franklin D. Roosevelt"), as their words.
- *
- * @example
- * namesIn(analyzeText('John F. Kennedy spoke.')) // => [['John', 'F.', 'Kennedy']]
- */
-export function namesIn(analysis: TextAnalysis): string[][] {
-  const names: string[][] = [];
-  let run: string[] = [];
-  const close = () => {
-    if (run.length >= NAME_WORDS.min && run.length <= NAME_WORDS.max) names.push(run);
-    run = [];
-  };
-  for (const token of analysis.tokens) {
-    if (token.pos === 'PROPN' && /^\p{Lu}/u.test(token.value)) run.push(token.value);
-    else close();
-  }
-  close();
-  return names;
 }
 
 /**

@@ -11,6 +11,7 @@ import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Article, ArticleMeta, BoilerplateKind, Paragraph } from '../corpus/types.ts';
 import type { SentenceInfo } from '../text/language.ts';
+import type { PassageAnalysis } from './analysis.ts';
 import {
   ENGINE_OPTIONS,
   type IndexedPassage,
@@ -32,9 +33,13 @@ const FORMAT = 'talkbot-index-snapshot';
 /**
  * Version of the file's layout. 2: passages are parts of paragraphs that cite
  * the paragraph's number, and carry their analysis (sentences, kinds of
- * answer, terms); articles carry their author; names by initials.
+ * answer, terms); articles carry their author; names by initials. 3: the rest
+ * of each passage's analysis (see `PassageAnalysis`), after the passages, for
+ * the next build to reuse; the header holds the indexing code's hash.
  */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
+/** Passages, and their analyses, per line. */
+const PASSAGE_BATCH = 20_000;
 /** A batch line is written once it holds this many characters. */
 const LINE_CHARS = 1 << 20;
 /**
@@ -130,6 +135,12 @@ export async function saveSnapshot(path: string, index: SearchIndex, hash: strin
   }
 }
 
+/** Options for {@link loadSnapshot}. */
+export interface LoadOptions {
+  /** Keep the passages' analyses (see {@link SearchIndex.analyses}), for a build to reuse. Default false. */
+  analyses?: boolean;
+}
+
 /**
  * Loads an index saved by {@link saveSnapshot}. Returns null, never throws,
  * when there is nothing usable: no file, a damaged or truncated one, or one
@@ -141,12 +152,35 @@ export async function saveSnapshot(path: string, index: SearchIndex, hash: strin
 export async function loadSnapshot(
   path: string,
   expectedHash: string,
+  options: LoadOptions = {},
 ): Promise<SearchIndex | null> {
+  return readLines(path, (lines) => decodeIndex(lines, expectedHash, options.analyses === true));
+}
+
+/**
+ * The passages' analyses saved in a snapshot, by their key, for a build to
+ * reuse (`buildIndex`'s `reuse`), whatever corpus the snapshot was saved for:
+ * an unchanged passage need not be read again. Empty, never throwing, when
+ * there are none to use: no file, a damaged one, or one saved by other
+ * indexing code (whose analyses may differ). Reads only the file's first part.
+ *
+ * @example
+ * const index = buildIndex(articles, { reuse: await loadAnalyses('data/index.snapshot') });
+ */
+export async function loadAnalyses(path: string): Promise<Map<string, PassageAnalysis>> {
+  return (await readLines(path, decodeAnalyses)) ?? new Map();
+}
+
+/** Runs `read` over the lines of a snapshot file; null when it throws or the file cannot be read. */
+async function readLines<T>(
+  path: string,
+  read: (lines: AsyncIterator<string>) => Promise<T | null>,
+): Promise<T | null> {
   const file = createReadStream(path);
   const gunzip = createGunzip();
   file.on('error', (error) => gunzip.destroy(error));
   try {
-    return await decodeIndex(splitLines(file.pipe(gunzip))[Symbol.asyncIterator](), expectedHash);
+    return await read(splitLines(file.pipe(gunzip))[Symbol.asyncIterator]());
   } catch {
     return null;
   } finally {
@@ -184,12 +218,16 @@ function encodeArticleMeta(article: ArticleMeta): ArticleMetaRecord {
 /** Every line of the file, in order, each without its newline. */
 function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
   const { index: engineTerms, ...engineMeta } = index.engine.toJSON();
+  const analyses = index.analyses ?? [];
   yield JSON.stringify({
     format: FORMAT,
     version: FORMAT_VERSION,
     hash,
+    code: indexingCode(),
     articles: index.articles.length,
     passages: index.passages.length,
+    analyses: analyses.length,
+    analysisLines: Math.ceil(analyses.length / PASSAGE_BATCH),
     vocabulary: index.vocabulary.size,
     words: index.words.size,
     initialisms: index.initialisms.size,
@@ -203,7 +241,7 @@ function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
   }
   // Passages point at their article and paragraph instead of repeating them;
   // only a part of a long paragraph keeps its own text.
-  yield* batches(index.passages, 20_000, (passage) => [
+  yield* batches(index.passages, PASSAGE_BATCH, (passage) => [
     articlePositions.get(passage.article.id),
     passage.paragraph,
     passage.part,
@@ -211,6 +249,14 @@ function* encodeIndex(index: SearchIndex, hash: string): Generator<string> {
     passage.parts > 1 ? passage.text : 0,
     passage.terms,
     passage.sentences.flatMap((sentence) => [sentence.end, sentence.kinds]),
+  ]);
+  // One line per passage batch, as the header counts them; their terms and sentences are the passages'.
+  yield* batches(analyses, PASSAGE_BATCH, (analysis) => [
+    analysis.key,
+    analysis.spellings,
+    analysis.capitals,
+    analysis.words,
+    analysis.names,
   ]);
   // Reversed on reading, like the vocabulary, so that near spellings come in the same order.
   yield* batches(index.words.entries(), 20_000, ([word, term]) => [word, term]);
@@ -290,23 +336,30 @@ async function* splitLines(source: AsyncIterable<Buffer>): AsyncGenerator<string
   if (pending.length > 0) throw new UnusableSnapshot('the file does not end with a newline');
 }
 
+/** Reads the next line as JSON, or (`skip`) without reading it. */
+function lineReader(lines: AsyncIterator<string>) {
+  const line = async (): Promise<string> => {
+    const next = await lines.next();
+    if (next.done) throw new UnusableSnapshot('the file ends early');
+    return next.value;
+  };
+  return { next: async (): Promise<unknown> => JSON.parse(await line()), skip: line };
+}
+
+/** The header, when the file is a snapshot of this format. */
+function readHeader(header: unknown): Record<string, unknown> | null {
+  const fields = header as Record<string, unknown> | null;
+  return fields?.format === FORMAT && fields.version === FORMAT_VERSION ? fields : null;
+}
+
 async function decodeIndex(
   lines: AsyncIterator<string>,
   expectedHash: string,
+  keepAnalyses: boolean,
 ): Promise<SearchIndex | null> {
-  const next = async (): Promise<unknown> => {
-    const line = await lines.next();
-    if (line.done) throw new UnusableSnapshot('the file ends early');
-    return JSON.parse(line.value);
-  };
-  const header = (await next()) as Record<string, unknown>;
-  if (
-    header?.format !== FORMAT ||
-    header.version !== FORMAT_VERSION ||
-    header.hash !== expectedHash
-  ) {
-    return null;
-  }
+  const { next, skip } = lineReader(lines);
+  const header = readHeader(await next());
+  if (header?.hash !== expectedHash) return null;
   const articleCount = count(header.articles);
   const articles: Article[] = [];
   const metas: ArticleMeta[] = [];
@@ -325,6 +378,23 @@ async function decodeIndex(
     }
   }
   check(passages.length === passageCount, 'passage count');
+  const analysisLines = count(header.analysisLines);
+  let analyses: PassageAnalysis[] | undefined;
+  if (keepAnalyses && count(header.analyses) === passageCount) {
+    analyses = [];
+    for (let line = 0; line < analysisLines; line++) {
+      const batch = flatArray(await next(), ANALYSIS_FIELDS);
+      for (let i = 0; i < batch.length; i += ANALYSIS_FIELDS) {
+        const passage = passages[analyses.length];
+        check(passage !== undefined, 'analysis count');
+        analyses.push(decodeAnalysis(batch.slice(i, i + ANALYSIS_FIELDS), passage));
+      }
+    }
+    check(analyses.length === passageCount, 'analysis count');
+  } else {
+    // Answer workers and shards have no use for them: not even parsed.
+    for (let line = 0; line < analysisLines; line++) await skip();
+  }
 
   const wordEntries: Array<[string, string]> = [];
   const wordCount = count(header.words);
@@ -394,11 +464,95 @@ async function decodeIndex(
   check((await lines.next()).done === true, 'nothing after the end marker');
   // Recomputed, not stored: a few words per article, analysed as when the index was built.
   const metaTerms = new Map(metas.map((meta) => [meta.id, new Set(metadataTerms(meta))] as const));
-  return { articles, passages, engine, vocabulary, words, metaTerms, initialisms };
+  return {
+    articles,
+    passages,
+    engine,
+    vocabulary,
+    words,
+    metaTerms,
+    initialisms,
+    ...(analyses ? { analyses } : {}),
+  };
+}
+
+/**
+ * The analyses of a snapshot saved by this indexing code, by key: the header,
+ * the passages' terms and sentences, and the analysis lines; the articles are
+ * not parsed, and the rest of the file not read.
+ */
+async function decodeAnalyses(lines: AsyncIterator<string>): Promise<Map<string, PassageAnalysis>> {
+  const { next, skip } = lineReader(lines);
+  const header = readHeader(await next());
+  const analyses = new Map<string, PassageAnalysis>();
+  const passageCount = count(header?.passages ?? 0);
+  if (!header || header.code !== indexingCode() || header.analyses !== passageCount) {
+    return analyses;
+  }
+  for (let article = 0; article < count(header.articles); article++) await skip();
+  const passages: Array<Pick<Passage, 'terms' | 'sentences'>> = [];
+  while (passages.length < passageCount) {
+    const batch = flatArray(await next(), PASSAGE_FIELDS);
+    for (let i = 0; i < batch.length; i += PASSAGE_FIELDS) {
+      const [, , , , , terms, flatSentences] = batch.slice(i, i + PASSAGE_FIELDS);
+      check(typeof terms === 'string', 'passage terms');
+      passages.push({ terms, sentences: decodeSentences(flatSentences).sentences });
+    }
+  }
+  let position = 0;
+  for (let line = 0; line < count(header.analysisLines); line++) {
+    const batch = flatArray(await next(), ANALYSIS_FIELDS);
+    for (let i = 0; i < batch.length; i += ANALYSIS_FIELDS) {
+      const passage = passages[position++];
+      check(passage !== undefined, 'analysis count');
+      const analysis = decodeAnalysis(batch.slice(i, i + ANALYSIS_FIELDS), passage);
+      analyses.set(analysis.key, analysis);
+    }
+  }
+  check(position === passageCount, 'analysis count');
+  return analyses;
 }
 
 /** Values per passage in a passage batch (see `encodeIndex`). */
 const PASSAGE_FIELDS = 7;
+/** Values per passage in an analysis batch (see `encodeIndex`). */
+const ANALYSIS_FIELDS = 5;
+
+function decodeAnalysis(
+  record: unknown[],
+  passage: Pick<Passage, 'terms' | 'sentences'>,
+): PassageAnalysis {
+  const [key, spellings, capitals, words, names] = record;
+  check(
+    typeof key === 'string' &&
+      typeof spellings === 'string' &&
+      typeof words === 'string' &&
+      typeof names === 'string',
+    'analysis',
+  );
+  const capitalCounts = flatArray(capitals, 2).map(count);
+  return {
+    key,
+    sentences: passage.sentences,
+    terms: passage.terms,
+    spellings,
+    capitals: capitalCounts,
+    words,
+    names,
+  };
+}
+
+function decodeSentences(flat: unknown): { sentences: SentenceInfo[]; kinds: number } {
+  const values = flatArray(flat, 2);
+  const sentences: SentenceInfo[] = [];
+  let kinds = 0;
+  for (let i = 0; i < values.length; i += 2) {
+    const sentence = { end: count(values[i]), kinds: count(values[i + 1]) };
+    kinds |= sentence.kinds;
+    sentences.push(sentence);
+  }
+  return { sentences, kinds };
+}
 
 function decodeArticle(record: unknown): { article: Article; meta: ArticleMeta } {
   check(Array.isArray(record) && record.length === 8, 'article record');
@@ -451,14 +605,7 @@ function decodePassage(articles: Article[], metas: ArticleMeta[], record: unknow
   check(count(part) >= 1 && count(parts) >= count(part), 'passage part');
   check(ownText === 0 || typeof ownText === 'string', 'passage text');
   check(typeof terms === 'string', 'passage terms');
-  const values = flatArray(flatSentences, 2);
-  const sentences: SentenceInfo[] = [];
-  let kinds = 0;
-  for (let i = 0; i < values.length; i += 2) {
-    const sentence = { end: count(values[i]), kinds: count(values[i + 1]) };
-    kinds |= sentence.kinds;
-    sentences.push(sentence);
-  }
+  const { sentences, kinds } = decodeSentences(flatSentences);
   return {
     id:
       count(parts) > 1

@@ -8,7 +8,7 @@
 import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { loadCorpus } from '../corpus/load.ts';
-import { loadSnapshot, saveSnapshot } from '../search/snapshot.ts';
+import { loadAnalyses, loadSnapshot, saveSnapshot } from '../search/snapshot.ts';
 import { type EngineOutcome, summarize } from './engine.ts';
 import type { PrepareRequest } from './prepare.ts';
 import { prepareIndex } from './prepare.ts';
@@ -42,6 +42,11 @@ export default async function build(task: BuildTask): Promise<EngineOutcome> {
     lastGood: async (ids) => {
       const index = serving ? await loadSnapshot(serving.path, serving.hash) : null;
       return index?.articles.filter((article) => ids.includes(article.id)) ?? [];
+    },
+    // The serving edition's analyses, else the last snapshot's (a start after the files changed).
+    reuse: async () => {
+      const from = serving?.path ?? task.request.snapshotPath;
+      return from ? await loadAnalyses(from) : new Map();
     },
     ...(gate ? { beforeIndexing: () => holdAt(gate) } : {}),
   });

@@ -9,8 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type LoadedCorpus, loadCorpus } from '../corpus/load.ts';
 import type { FileProblem } from '../corpus/types.ts';
-import type { SearchIndex } from '../search/build.ts';
-import { saveSnapshot } from '../search/snapshot.ts';
+import { analysesByKey, type SearchIndex } from '../search/build.ts';
+import { loadAnalyses, saveSnapshot } from '../search/snapshot.ts';
 import {
   type CorpusChanges,
   catalogOf,
@@ -20,6 +20,7 @@ import {
   type KeptArticle,
   type Prepared,
   type PrepareRequest,
+  type PrepareSteps,
   prepareIndex,
   type SourceSummary,
 } from './prepare.ts';
@@ -120,6 +121,8 @@ export class BuilderStoppedError extends Error {}
 export interface InlineEngineOptions {
   /** Reads the corpus folder; tests pass a slow or failing one. Default {@link loadCorpus}. */
   loadCorpus?: (dir: string) => Promise<LoadedCorpus>;
+  /** Reads a passage whose analysis cannot be reused; tests count the calls. Default `analysePassage`. */
+  analyse?: PrepareSteps['analyse'];
 }
 
 /**
@@ -131,22 +134,34 @@ export interface InlineEngineOptions {
  */
 export class InlineEngine implements IndexEngine {
   readonly #loadCorpus: (dir: string) => Promise<LoadedCorpus>;
+  readonly #analyse: PrepareSteps['analyse'];
   #generation = 0;
 
   constructor(options: InlineEngineOptions = {}) {
     this.#loadCorpus = options.loadCorpus ?? loadCorpus;
+    this.#analyse = options.analyse;
   }
 
   async prepare(
     request: Omit<PrepareRequest, 'alwaysHash'>,
     serving: ServingEdition | null,
   ): Promise<EngineOutcome> {
-    const servingArticles = serving?.handle.index?.articles ?? [];
+    const servingIndex = serving?.handle.index;
+    const servingArticles = servingIndex?.articles ?? [];
+    const { snapshotPath } = request;
     const prepared = await prepareIndex(
       { ...request, alwaysHash: false },
       {
         loadCorpus: this.#loadCorpus,
         lastGood: async (ids) => servingArticles.filter((article) => ids.includes(article.id)),
+        // The serving index keeps its analyses (it was built, or loaded with them), else the snapshot's.
+        reuse: async () =>
+          servingIndex?.analyses
+            ? analysesByKey(servingIndex.analyses)
+            : snapshotPath
+              ? await loadAnalyses(snapshotPath)
+              : new Map(),
+        ...(this.#analyse ? { analyse: this.#analyse } : {}),
       },
     );
     if (prepared.status !== 'ready') return prepared;

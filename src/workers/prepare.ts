@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { LoadedCorpus } from '../corpus/load.ts';
 import { type Article, type ArticleMeta, articleMeta, type FileProblem } from '../corpus/types.ts';
-import { buildIndex, type SearchIndex } from '../search/build.ts';
+import type { PassageAnalysis } from '../search/analysis.ts';
+import { type BuildOptions, buildIndex, type SearchIndex } from '../search/build.ts';
 import { corpusHash, loadSnapshot } from '../search/snapshot.ts';
 
 /** One article as `/sources` lists it: its metadata and how many paragraphs answer. */
@@ -68,6 +69,14 @@ export interface PrepareSteps {
   loadCorpus: (dir: string) => Promise<LoadedCorpus>;
   /** The serving versions of these article ids (those it has), for {@link keepLastGood}. Default none. */
   lastGood?: (ids: string[]) => Promise<Article[]>;
+  /**
+   * Analyses of passages from the serving index or the last snapshot, by key,
+   * for a build to reuse (see {@link BuildOptions.reuse}); asked only when
+   * building. Default none: every passage is analysed.
+   */
+  reuse?: () => Promise<ReadonlyMap<string, PassageAnalysis>>;
+  /** Reads a passage no analysis is reused for; tests count the calls. Default `analysePassage`. */
+  analyse?: BuildOptions['analyse'];
   /** Runs between reading the corpus and indexing it; tests hold a build here. Default none. */
   beforeIndexing?: () => void | Promise<void>;
 }
@@ -110,7 +119,12 @@ export async function prepareIndex(
   if (snapshot) return { status: 'ready', index: snapshot, hash, from: 'snapshot', problems, kept };
   if (request.mode === 'reload') return { status: 'unchanged' };
   await steps.beforeIndexing?.();
-  return { status: 'ready', index: buildIndex(articles), hash, from: 'built', problems, kept };
+  const options: BuildOptions = {
+    ...(steps.reuse ? { reuse: await steps.reuse() } : {}),
+    ...(steps.analyse ? { analyse: steps.analyse } : {}),
+  };
+  const index = buildIndex(articles, options);
+  return { status: 'ready', index, hash, from: 'built', problems, kept };
 }
 
 /**
