@@ -65,7 +65,11 @@ describe('workerExecArgv', () => {
   });
 });
 
-describe('Library on worker threads', () => {
+// Each test starts a build and an answer worker (tsx's loader, the corpus, WordNet), and a refresh
+// loads the new edition into the answer worker: seconds on a quiet machine, over 20 s at a load
+// average of 15. The time-out is a safety net for a hang, not what these tests measure; the order
+// of events is fixed by gates.
+describe('Library on worker threads', { timeout: 60_000 }, () => {
   it('starts loading at once, then answers, searches and completes from the workers', async () => {
     const { library, events } = startLibrary();
     expect(library.state.state).toBe('loading');

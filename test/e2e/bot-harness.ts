@@ -25,6 +25,13 @@ import {
   type WaitOptions,
 } from './fake-discord.ts';
 
+/**
+ * The fake's acknowledgement deadline for tests that do not test it. Discord's 3 s is wall-clock
+ * time, which a busy machine stretches: tests check instead that each interaction is acknowledged
+ * once, before the work that can be slow (latency is measured by `npm run load`).
+ */
+export const ACK_DEADLINE_MS = 60_000;
+
 /** Discord's MANAGE_GUILD permission bit, for moderators. */
 export const MANAGE_GUILD = 1n << 5n;
 /** Ordinary member permissions plus Manage Server. */
@@ -86,10 +93,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     // The first question loads the synonym tables; not while a test waits for a reply.
     await library.answer('warm up');
   }
-  // Discord's 3 s acknowledgement deadline is wall-clock time, which a busy machine stretches:
-  // the harness's fake waits a minute, and tests check that each interaction is acknowledged
-  // once, before the work that can be slow (latency is measured by `npm run load`).
-  const fake = await FakeDiscord.start({ interactionTimeoutMs: 60_000, ...options.fake });
+  const fake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS, ...options.fake });
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { list, replyOf } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, list, replyOf } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
 import {
   killProcess,
@@ -30,7 +30,7 @@ const children: RunningProcess[] = [];
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'talkbot-process-'));
   await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
-  fake = await FakeDiscord.start();
+  fake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS });
 });
 
 afterAll(async () => {
@@ -69,7 +69,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
     });
     // Under load the bot defers (type 5) and edits its answer in later: check
     // what the user sees once answered and the body that carried it.
-    const { message, sent } = await replyOf(fake, ask, { timeoutMs: 30_000 });
+    const { message, sent } = await replyOf(fake, ask);
     const [embed] = list(message.embeds);
     expect(embed?.description).toContain(
       '**Ukraine’s delegation was led by defence minister Rustem Umerov.**',
@@ -99,7 +99,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
     const { port } = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}/bridge`;
     // A fake of its own: two bots on one fake would share its interactions.
-    const ownFake = await FakeDiscord.start();
+    const ownFake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS });
     const seedsDir = await mkdtemp(join(workDir, 'seeds-sources-'));
     await cp(join(ROOT, 'seeds'), seedsDir, { recursive: true });
     const owner = { id: '300000000000000001', username: 'owner' };
@@ -124,7 +124,7 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
         user: owner,
       });
       // A fetch, the page read in a worker started for it, and a rebuild in the build worker.
-      await ownFake.waitForResponse(add, { timeoutMs: 45_000 });
+      await ownFake.waitForResponse(add);
       const [embed] = list(ownFake.originalMessage(add)?.embeds);
       expect(embed?.title).toBe('✅ Source added');
       expect(userAgents).toEqual(['talkbot-process-test/1.0']);

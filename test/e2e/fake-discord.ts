@@ -321,9 +321,17 @@ export interface InteractionResponse {
   finalLatencyMs: number;
 }
 
+/**
+ * How long a wait gives up after by default: a safety net for a hang, never what a test measures
+ * (latency is `npm run load`'s). A reply may need a worker thread to start or an index to be
+ * built, which takes seconds on a quiet machine and many more on a shared one; 45 s is under the
+ * e2e project's 60 s test time-out, so the wait's message, naming what it waited for, comes first.
+ */
+export const WAIT_TIMEOUT_MS = 45_000;
+
 /** Options for waiting helpers. */
 export interface WaitOptions {
-  /** Default 5000 ms. */
+  /** Default {@link WAIT_TIMEOUT_MS}. */
   timeoutMs?: number;
 }
 
@@ -708,14 +716,14 @@ export class FakeDiscord {
   /**
    * Resolves with the first truthy value `check` returns, re-checking after every
    * request, gateway payload or state change, and every 10 ms (so conditions on
-   * client-side state work too). Rejects after `timeoutMs` (default 5000) or when
-   * the fake closes.
+   * client-side state work too). Rejects after `timeoutMs` (default
+   * {@link WAIT_TIMEOUT_MS}) or when the fake closes.
    */
   waitFor<T>(
     check: () => T | undefined | null | false,
     options: WaitOptions & { description?: string } = {},
   ): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
     const description = options.description ?? 'a condition';
     return new Promise<T>((resolve, reject) => {
       const cleanup = () => {
@@ -812,25 +820,30 @@ export class FakeDiscord {
     options: WaitOptions = {},
   ): Promise<InteractionResponse> {
     const state = this.interactionState(interaction);
-    const started = performance.now();
-    const callbackRequest = await this.waitForCallback(interaction, options);
+    const deferred = (callback: RecordedRequest) => {
+      const type = isObject(callback.body) ? Number(callback.body.type) : Number.NaN;
+      return (
+        type === CallbackType.DeferredChannelMessageWithSource ||
+        type === CallbackType.DeferredUpdateMessage
+      );
+    };
+    // One wait for both steps, so that `timeoutMs` bounds the whole answer.
+    const [callbackRequest, firstVisible] = await this.waitFor(
+      (): [RecordedRequest, RecordedRequest] | undefined => {
+        const callback = state.callbacks[0];
+        if (!callback) return undefined;
+        if (!deferred(callback)) return [callback, callback];
+        const edit = state.webhooks.find((r) => r.method === 'PATCH' || r.method === 'POST');
+        return edit ? [callback, edit] : undefined;
+      },
+      {
+        ...options,
+        description: `a callback for interaction ${interaction.id}, and an edit or follow-up if it deferred`,
+      },
+    );
     const body = isObject(callbackRequest.body) ? callbackRequest.body : {};
     const type = Number(body.type);
     const data = isObject(body.data) ? body.data : undefined;
-    let firstVisible = callbackRequest;
-    if (
-      type === CallbackType.DeferredChannelMessageWithSource ||
-      type === CallbackType.DeferredUpdateMessage
-    ) {
-      const remaining = (options.timeoutMs ?? 5000) - (performance.now() - started);
-      firstVisible = await this.waitFor(
-        () => state.webhooks.find((r) => r.method === 'PATCH' || r.method === 'POST'),
-        {
-          timeoutMs: Math.max(remaining, 1),
-          description: `an edit or follow-up after deferring interaction ${interaction.id}`,
-        },
-      );
-    }
     // The stored @original tracks edits and deferred follow-ups; autocomplete has none.
     const contentSource = state.original ?? data;
     return {

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ACK_DEADLINE_MS,
   type BotHarness,
   freshUser,
   MODERATOR_PERMISSIONS,
@@ -176,7 +177,7 @@ describe('as a process', () => {
   }
 
   it.concurrent('writes no bot or interaction token, whatever REST failed', async () => {
-    const fake = await FakeDiscord.start();
+    const fake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS });
     try {
       const bot = startMain({ DISCORD_TOKEN: fake.token, DISCORD_REST_API: fake.restBase });
       await fake.waitFor(

@@ -11,11 +11,17 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
 import { FakeDiscord, type InteractionHandle, type Json } from './fake-discord.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const WAIT_MS = 45_000;
+/**
+ * How long the three processes (the manager building the snapshot, then two shards loading it, each
+ * with its worker threads) may take to start: about 10 s on a quiet 2-core machine, over 45 s at a
+ * load average of 15. A safety net for a hang, not what the test measures; the test's own time-out
+ * (240 s) leaves room after it for the fake's waits.
+ */
+const START_WAIT_MS = 120_000;
 const LIGHTHOUSE =
   'Volunteers restored the Fresnel lens of the Rumelifeneri lighthouse at the mouth of the Bosphorus.\n';
 
@@ -26,7 +32,11 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'talkbot-sharded-'));
   await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
-  fake = await FakeDiscord.start({ shardCount: 2, guilds: 2 });
+  fake = await FakeDiscord.start({
+    shardCount: 2,
+    guilds: 2,
+    interactionTimeoutMs: ACK_DEADLINE_MS,
+  });
 });
 
 afterAll(async () => {
@@ -84,7 +94,7 @@ async function ask(
     guildId,
     user: freshUser(),
   });
-  const response = await fake.waitForResponse(handle, { timeoutMs: WAIT_MS });
+  const response = await fake.waitForResponse(handle);
   const message = fake.originalMessage(handle) ?? response.callback.data ?? {};
   return { handle, text: shownText(message) };
 }
@@ -104,10 +114,16 @@ describe('npm run start:sharded', () => {
     });
     // The shards connect first and load the snapshot meanwhile: wait for both.
     await fake.waitFor(
-      () =>
-        logLines(bot.stderr()).some((l) => l.msg === 'all shards ready') &&
-        audits(bot.stderr(), 'open').length === 3,
-      { timeoutMs: WAIT_MS, description: 'all shards ready, with their articles' },
+      () => {
+        if (bot.child.exitCode !== null) {
+          throw new Error(`start:sharded exited (${bot.child.exitCode}):\n${bot.stderr()}`);
+        }
+        return (
+          logLines(bot.stderr()).some((l) => l.msg === 'all shards ready') &&
+          audits(bot.stderr(), 'open').length === 3
+        );
+      },
+      { timeoutMs: START_WAIT_MS, description: 'all shards ready, with their articles' },
     );
 
     // Discord's recommendation, one identify per shard; the manager built the index, the shards loaded it.
@@ -140,14 +156,13 @@ describe('npm run start:sharded', () => {
       user: freshUser(),
       permissions: MODERATOR_PERMISSIONS,
     });
-    const refreshed = await fake.waitForResponse(refresh, { timeoutMs: WAIT_MS });
+    const refreshed = await fake.waitForResponse(refresh);
     const edit = refreshed.webhooks.find((r) => r.method === 'PATCH');
     expect(shownText(edit?.body as Json)).toContain('Added: lighthouse');
     expect(refresh.shardId).toBe(0);
 
     // Shard 1 reloads the snapshot shard 0 saved, and answers about the new article.
     await fake.waitFor(() => audits(bot.stderr(), 'snapshot-reload')[0], {
-      timeoutMs: WAIT_MS,
       description: 'the other shard reloading the snapshot',
     });
     const reloads = audits(bot.stderr(), 'snapshot-reload');
@@ -164,8 +179,8 @@ describe('npm run start:sharded', () => {
     const messages = logLines(bot.stderr()).map((l) => l.msg);
     expect(messages.filter((m) => m === 'stopped')).toHaveLength(3);
     expect(bot.stderr()).not.toContain(fake.token);
-    await fake.waitFor(() => fake.openGatewayConnections === 0, { timeoutMs: WAIT_MS });
-  }, 90_000);
+    await fake.waitFor(() => fake.openGatewayConnections === 0);
+  }, 240_000);
 
   it('exits 2 when the snapshot is turned off', async () => {
     const requests = fake.requests.length;

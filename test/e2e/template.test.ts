@@ -12,7 +12,7 @@ import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
-import { list, replyOf } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, list, replyOf } from './bot-harness.ts';
 import { FakeDiscord, type Json } from './fake-discord.ts';
 import {
   killProcess,
@@ -65,7 +65,7 @@ describe('a .env made from .env.example', () => {
   const children: RunningProcess[] = [];
 
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
+    fake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS });
     workDir = await mkdtemp(join(tmpdir(), 'talkbot-template-'));
     await cp(join(ROOT, 'seeds'), join(workDir, 'seeds'), { recursive: true });
     await writeFile(
@@ -99,7 +99,7 @@ describe('a .env made from .env.example', () => {
     });
     // Under load the bot defers (type 5) and edits its answer in later: read the
     // message as the user sees it once answered, not the first callback.
-    const { message } = await replyOf(fake, ask, { timeoutMs: 30_000 });
+    const { message } = await replyOf(fake, ask);
     const [embed] = list(message.embeds);
     expect(embed?.description).toContain('Rustem Umerov');
 
