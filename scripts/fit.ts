@@ -12,7 +12,8 @@
  *
  * 1. Refusal, for any ranking weights: `threshold`, the highest confidence bar
  *    that refuses at most {@link MAX_ANSWERABLE_REFUSED} of the answerable
- *    questions, and `typeRefusal`, kept on only where it gains.
+ *    questions, and the rules `typeRefusal` and `articleRefusal`, each kept on
+ *    only where it gains.
  * 2. Ranking weights: coordinate ascent over a grid per weight, maximising the
  *    mean over articles of hit@1 + ½ hit@3 with that refusal, plus ½ the share
  *    of unanswerable questions refused.
@@ -22,7 +23,12 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { confidence, lacksExpectedKind, refuseBeforeRanking } from '../src/answer/answer.ts';
+import {
+  confidence,
+  lacksExpectedKind,
+  namedElsewhere,
+  refuseBeforeRanking,
+} from '../src/answer/answer.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { analyzeQuestion } from '../src/search/question.ts';
@@ -69,6 +75,8 @@ interface Outcome {
   refusedEarly: boolean;
   confidence: number;
   lacksType: boolean;
+  /** The best passage's article is none of those the question names by their metadata. */
+  otherArticle: boolean;
 }
 
 interface Article {
@@ -93,9 +101,21 @@ function outcomes(articles: Article[], weights: Weights): Outcome[][] {
         refusedEarly: early || !best,
         confidence: best ? confidence(best) : 0,
         lacksType: lacksExpectedKind(question, ranked),
+        otherArticle: best ? namedElsewhere(question, best).length > 0 : false,
       };
     }),
   );
+}
+
+/** Which refusal rules are on besides the threshold. */
+interface Rules {
+  typeRefusal: boolean;
+  articleRefusal: boolean;
+}
+
+/** The refusal: the confidence threshold and the rules kept on. */
+interface Refusal extends Rules {
+  threshold: number;
 }
 
 /**
@@ -107,24 +127,29 @@ function rankingObjective(all: Outcome[][]): number {
   const refusal = fitRefusal(all.flat());
   let sum = 0;
   for (const article of all) {
-    const f = figures(article, refusal.threshold, refusal.typeRefusal);
+    const f = figures(article, refusal);
     sum += f.hitAt1 + 0.5 * f.hitAt3;
   }
-  const refused = figures(all.flat(), refusal.threshold, refusal.typeRefusal).abstainUnanswerable;
+  const refused = figures(all.flat(), refusal).abstainUnanswerable;
   return sum / Math.max(1, all.length) + 0.5 * refused;
 }
 
-function refuses(o: Outcome, threshold: number, typeRefusal: boolean): boolean {
-  return o.refusedEarly || o.confidence < threshold || (typeRefusal && o.lacksType);
+function refuses(o: Outcome, refusal: Refusal): boolean {
+  return (
+    o.refusedEarly ||
+    (refusal.articleRefusal && o.otherArticle) ||
+    o.confidence < refusal.threshold ||
+    (refusal.typeRefusal && o.lacksType)
+  );
 }
 
 /** The highest threshold that refuses at most the allowed share of answerable questions. */
-function fitThreshold(all: Outcome[], typeRefusal: boolean): number {
+function fitThreshold(all: Outcome[], rules: Rules): number {
   const answerable = all.filter((o) => o.answerable);
   const allowed = Math.floor(answerable.length * MAX_ANSWERABLE_REFUSED);
-  const alreadyRefused = answerable.filter((o) => refuses(o, 0, typeRefusal)).length;
+  const alreadyRefused = answerable.filter((o) => refuses(o, { ...rules, threshold: 0 })).length;
   const confidences = answerable
-    .filter((o) => !refuses(o, 0, typeRefusal))
+    .filter((o) => !refuses(o, { ...rules, threshold: 0 }))
     .map((o) => o.confidence)
     .sort((a, b) => a - b);
   const room = allowed - alreadyRefused;
@@ -142,10 +167,10 @@ interface Figures {
   abstainUnanswerable: number;
 }
 
-function figures(all: Outcome[], threshold: number, typeRefusal: boolean): Figures {
+function figures(all: Outcome[], refusal: Refusal): Figures {
   const answerable = all.filter((o) => o.answerable);
   const unanswerable = all.filter((o) => !o.answerable);
-  const answered = (o: Outcome) => !refuses(o, threshold, typeRefusal);
+  const answered = (o: Outcome) => !refuses(o, refusal);
   const share = (n: number, of: number) => Math.round((n / Math.max(1, of)) * 1000) / 1000;
   return {
     hitAt1: share(answerable.filter((o) => answered(o) && o.rank === 0).length, answerable.length),
@@ -158,15 +183,20 @@ function figures(all: Outcome[], threshold: number, typeRefusal: boolean): Figur
   };
 }
 
-/** Refusal settings fitted on some outcomes: the threshold, and whether to refuse on type. */
-function fitRefusal(train: Outcome[]): { threshold: number; typeRefusal: boolean } {
-  const without = { threshold: fitThreshold(train, false), typeRefusal: false };
-  const withType = { threshold: fitThreshold(train, true), typeRefusal: true };
-  const gain = (s: { threshold: number; typeRefusal: boolean }) => {
-    const f = figures(train, s.threshold, s.typeRefusal);
+/** Refusal settings fitted on some outcomes: the threshold, and which rules gain. */
+function fitRefusal(train: Outcome[]): Refusal {
+  const candidates = [false, true].flatMap((typeRefusal) =>
+    [false, true].map((articleRefusal) => {
+      const rules = { typeRefusal, articleRefusal };
+      return { ...rules, threshold: fitThreshold(train, rules) };
+    }),
+  );
+  const gain = (refusal: Refusal) => {
+    const f = figures(train, refusal);
     return f.abstainUnanswerable + f.hitAt1;
   };
-  return gain(withType) > gain(without) ? withType : without;
+  // The first of equal gains: a rule stays off unless it gains.
+  return candidates.reduce((a, b) => (gain(b) > gain(a) ? b : a));
 }
 
 async function loadArticles(): Promise<Article[]> {
@@ -229,7 +259,12 @@ async function main() {
     if (!improved) break;
   }
   const refusal = fitRefusal(bestOutcomes.flat());
-  weights = { ...weights, threshold: refusal.threshold, typeRefusal: refusal.typeRefusal ? 1 : 0 };
+  weights = {
+    ...weights,
+    threshold: refusal.threshold,
+    typeRefusal: refusal.typeRefusal ? 1 : 0,
+    articleRefusal: refusal.articleRefusal ? 1 : 0,
+  };
 
   // Leave one article out: choose among the configurations tried on the others, score the one left out.
   const validation: Record<string, Figures> = {};
@@ -241,17 +276,21 @@ async function main() {
     );
     const fold = fitRefusal(others(chosen.outcomes).flat());
     const left = chosen.outcomes[out] ?? [];
-    validation[article.name] = figures(left, fold.threshold, fold.typeRefusal);
+    validation[article.name] = figures(left, fold);
     heldOutOutcomes.push(
       ...left.map((o) => ({
         ...o,
         confidence: o.confidence - fold.threshold,
-        refusedEarly: o.refusedEarly || (fold.typeRefusal && o.lacksType),
+        refusedEarly: refuses(o, { ...fold, threshold: 0 }),
       })),
     );
   });
-  const pooled = figures(heldOutOutcomes, 0, false);
-  const fitted = figures(bestOutcomes.flat(), weights.threshold, weights.typeRefusal > 0);
+  const pooled = figures(heldOutOutcomes, {
+    threshold: 0,
+    typeRefusal: false,
+    articleRefusal: false,
+  });
+  const fitted = figures(bestOutcomes.flat(), refusal);
   console.log('fitted on all dev articles:', fitted);
   console.log('leave one article out, pooled:', pooled);
   for (const [name, f] of Object.entries(validation)) console.log(`  ${name}:`, f);

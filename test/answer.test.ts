@@ -10,6 +10,7 @@ import { loadCorpus } from '../src/corpus/load.ts';
 import type { Article } from '../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { analyzeQuestion } from '../src/search/question.ts';
+import { WEIGHTS } from '../src/search/weights.ts';
 
 let index: SearchIndex;
 const BOILERPLATE = [5, 8, 9, 10, 16, 17, 18, 24, 30, 34];
@@ -153,6 +154,33 @@ describe('article-level facts', () => {
     const result = answer(speeches, 'What did Macron say about clean energy?');
     expect(result.answered).toBe(false);
     expect(result.code).toBe('unknown-name');
+  });
+
+  it.each([
+    ['What did FDR say about schools hiring more teachers?', 'FDR'],
+    ['What did Obama say about the four freedoms?', 'Obama'],
+    ['teachers hired in 1941', '1941'],
+  ])(
+    'refuses %j, which names one article and matches only another, as other-article',
+    (question, name) => {
+      const result = answer(speeches, question, { weights: { ...WEIGHTS, articleRefusal: 1 } });
+      expect(result.code).toBe('other-article');
+      expect(result.reason).toContain(name);
+    },
+  );
+
+  it('answers what an article says of a name its text holds, though the name is another article’s author', () => {
+    const withMention = buildIndex([
+      ...speeches.articles,
+      madeUp('obama-2010', { title: 'Barack Obama: 2010', titleDerived: false }, [
+        'As Roosevelt once said, the only thing we have to fear is fear itself.',
+      ]),
+    ]);
+    const result = answer(withMention, 'What did Obama say about Roosevelt and fear?', {
+      weights: { ...WEIGHTS, articleRefusal: 1 },
+    });
+    expect(result.answered).toBe(true);
+    expect(result.results[0]?.source.article).toBe('obama-2010');
   });
 });
 

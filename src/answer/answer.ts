@@ -31,6 +31,8 @@ const BOTH = new Intl.ListFormat('en', { type: 'conjunction' });
  * - `no-words`: no word to search for;
  * - `unknown-name`: a name it asks about is in no article, in any of its forms;
  * - `no-match`: no passage holds any of its words;
+ * - `other-article`: it names particular articles (an author, a year in their metadata), and
+ *   the best passage's article neither is one of them nor mentions the name;
  * - `weak-match`: the best passage, its article's metadata included, covers too little of it;
  * - `missing-type`: the passages that match hold no time, number or duration it asks for.
  */
@@ -40,6 +42,7 @@ export type RefusalCode =
   | 'no-words'
   | 'unknown-name'
   | 'no-match'
+  | 'other-article'
   | 'weak-match'
   | 'missing-type';
 
@@ -152,6 +155,12 @@ export function answer(index: SearchIndex, question: string, options: AnswerOpti
   const ranked = rankPassages(index, query, { article: options.article, weights });
   const best = ranked[0];
   if (!best) return refuse(query.text, 'no-match');
+  const elsewhere = weights.articleRefusal > 0 ? namedElsewhere(query, best) : [];
+  if (elsewhere.length > 0) {
+    return refuse(query.text, 'other-article', {
+      names: EITHER.format(elsewhere.map((concept) => concept.original)),
+    });
+  }
   if (confidence(best) < weights.threshold) return weakMatch(query, best);
   if (weights.typeRefusal > 0 && lacksExpectedKind(query, ranked)) {
     return refuse(query.text, 'missing-type', { expects: query.expects ?? '' });
@@ -231,6 +240,8 @@ export function explain(code: RefusalCode, details: Details = {}): string {
       return `No article mentions ${details.names}.`;
     case 'no-match':
       return 'No passage in the articles matches that.';
+    case 'other-article':
+      return `No passage from or about ${details.names} answers that.`;
     case 'weak-match':
       return `No passage answers that: none covers ${details.unmatched} together with the rest of the question.`;
     case 'missing-type':
@@ -304,6 +315,25 @@ function weakMatch(query: Question, best: RankedPassage): Refusal {
   return refuse(query.text, 'weak-match', {
     unmatched: unmatched.length > 0 ? BOTH.format(unmatched) : 'enough',
   });
+}
+
+/**
+ * The question's words that name particular articles (an author, a year of
+ * their metadata) which the best passage's article does not match, in its
+ * text or its metadata: what such a question asks is in other articles, or in
+ * none, and this passage only shares its other words.
+ *
+ * @example
+ * namedElsewhere(analyzeQuestion(index, 'What did Truman say about the Berlin airlift?'), best)
+ * // => [the concept "Truman"] when the best passage is from Kennedy's address and never names Truman
+ */
+export function namedElsewhere(
+  query: Question,
+  best: Pick<RankedPassage, 'articleMatched'>,
+): Concept[] {
+  return query.concepts.filter(
+    (concept, position) => concept.namesArticles && !best.articleMatched.includes(position),
+  );
 }
 
 /** Kinds of answer that the language model finds well enough to refuse a question on. */

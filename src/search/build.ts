@@ -64,6 +64,11 @@ export interface SearchIndex {
   /** Each article's metadata terms (see {@link metadataTerms}), by article id. */
   metaTerms: ReadonlyMap<string, ReadonlySet<string>>;
   /**
+   * For each metadata term, how many articles' metadata hold it (see
+   * {@link countMetaArticles}): a term in some titles but not all names particular articles.
+   */
+  metaArticles: ReadonlyMap<string, number>;
+  /**
    * Names by their initials ("fdr" → the terms of "Franklin D. Roosevelt"):
    * every run of two to four capitalised proper nouns in the text, title or author.
    */
@@ -249,6 +254,7 @@ export function buildIndex(
     vocabulary,
     words,
     metaTerms: metaTermsOfArticle,
+    metaArticles: countMetaArticles(metaTermsOfArticle),
     initialisms,
     analyses,
   };
@@ -256,6 +262,24 @@ export function buildIndex(
 
 /** What separates the terms of {@link PassageAnalysis.terms}: spaces, and newlines between sentences. */
 const TERM_SEPARATOR = /[ \n]/;
+
+/**
+ * How many articles' metadata hold each metadata term: read once per index,
+ * so that a question word can tell at once whether it names particular
+ * articles (an author, a year) rather than what every title shares.
+ *
+ * @example
+ * countMetaArticles(new Map([['a', new Set(['obama', '2009'])], ['b', new Set(['bush', '2009'])]])).get('2009') // => 2
+ */
+export function countMetaArticles(
+  metaTerms: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const terms of metaTerms.values()) {
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
 
 /**
  * Analyses by their key, for {@link BuildOptions.reuse}.

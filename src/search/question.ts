@@ -34,6 +34,11 @@ export interface Concept {
   readonly name: boolean;
   /** The corpus word a misspelling was read as, or null. */
   readonly correction: string | null;
+  /**
+   * It, or the name its initials spell, is in the metadata of some articles but
+   * not of all (an author, a year): it points to those articles.
+   */
+  readonly namesArticles: boolean;
 }
 
 /** A question, analysed once: everything ranking and refusal read. */
@@ -194,11 +199,20 @@ function conceptOf(
   };
   // Initials of a name the corpus has ("FDR"), when written in capitals or not a word of the corpus.
   const typedAsInitials = /^\p{Lu}{2,5}$/u.test(token.value.replace(/\./g, ''));
+  const naming = [term];
   if (typedAsInitials || !own) {
     for (const name of index.initialisms.get(folded) ?? []) {
-      for (const part of name.split(' ')) add(part, weights.initialism);
+      for (const part of name.split(' ')) {
+        add(part, weights.initialism);
+        naming.push(part);
+      }
     }
   }
+  const articles = index.metaTerms.size;
+  const namesArticles = naming.some((candidate) => {
+    const holding = index.metaArticles.get(candidate) ?? 0;
+    return holding > 0 && holding < articles;
+  });
   if (token.type === 'word') {
     const lemma = token.lemma || token.normal;
     const partOfSpeech = wordNetPartOfSpeech(token.pos);
@@ -238,5 +252,5 @@ function conceptOf(
     : Math.max(0, ...[...terms.keys()].map((t) => vocabulary.get(t)?.passages ?? 0));
   const weight =
     status === 'missing' ? maxIdf * (name ? weights.unknownName : weights.unknown) : idf(passages);
-  return { original: token.value, terms, weight, status, name, correction };
+  return { original: token.value, terms, weight, status, name, correction, namesArticles };
 }

@@ -15,6 +15,8 @@ export interface RankedPassage {
   holdsType: boolean;
   /** The question's concepts it matches, by position in `question.concepts`. */
   matched: number[];
+  /** The question's concepts its article matches (any of its candidate passages, or its metadata). */
+  articleMatched: number[];
 }
 
 /** Options for {@link rankPassages}. */
@@ -110,11 +112,30 @@ export function rankPassages(
       score,
       coverage,
       articleCoverage: 0,
+      articleMatched: [] as number[],
       holdsType,
       matched,
       strength,
     };
   });
+  // What each article covers, worked out once per article: its passages share it.
+  const articles = new Map<string, { coverage: number; matched: number[] }>();
+  const articleMatch = (id: string) => {
+    let found = articles.get(id);
+    if (!found) {
+      const strengths = byArticle.get(id) ?? [];
+      let covered = 0;
+      strengths.forEach((value, position) => {
+        covered += value * (concepts[position]?.weight ?? 0);
+      });
+      found = {
+        coverage: totalWeight > 0 ? covered / totalWeight : 0,
+        matched: strengths.flatMap((value, position) => (value > 0 ? [position] : [])),
+      };
+      articles.set(id, found);
+    }
+    return found;
+  };
   const scoreOf = new Map(ranked.map((r) => [r.id, r.score]));
   for (const r of ranked) {
     const before =
@@ -122,12 +143,9 @@ export function rankPassages(
     const after =
       index.passages[r.id + 1]?.article === r.passage.article ? (scoreOf.get(r.id + 1) ?? 0) : 0;
     r.score += weights.neighbour * Math.max(before, after);
-    const strengths = byArticle.get(r.passage.article.id) ?? [];
-    let covered = 0;
-    strengths.forEach((value, position) => {
-      covered += value * (concepts[position]?.weight ?? 0);
-    });
-    r.articleCoverage = totalWeight > 0 ? covered / totalWeight : 0;
+    const ofArticle = articleMatch(r.passage.article.id);
+    r.articleCoverage = ofArticle.coverage;
+    r.articleMatched = ofArticle.matched;
   }
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
   // The best candidates are read sentence by sentence: one sentence that holds

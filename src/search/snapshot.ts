@@ -13,6 +13,7 @@ import type { Article, ArticleMeta, BoilerplateKind, Paragraph } from '../corpus
 import type { SentenceInfo } from '../text/language.ts';
 import type { PassageAnalysis } from './analysis.ts';
 import {
+  countMetaArticles,
   ENGINE_OPTIONS,
   type IndexedPassage,
   metadataTerms,
@@ -471,6 +472,7 @@ async function decodeIndex(
     vocabulary,
     words,
     metaTerms,
+    metaArticles: countMetaArticles(metaTerms),
     initialisms,
     ...(analyses ? { analyses } : {}),
   };

@@ -36,6 +36,8 @@ export interface Weights {
   threshold: number;
   /** 1: refuse when no close candidate holds a checked kind of answer (time, number, duration); 0: never. */
   typeRefusal: number;
+  /** 1: refuse when the best passage's article is none of those the question names by their metadata (`other-article`); 0: never. */
+  articleRefusal: number;
 }
 
 /** The fitted weights (see {@link Weights}). */
@@ -55,4 +57,5 @@ export const WEIGHTS: Readonly<Weights> = Object.freeze({
   neighbour: fitted.neighbour,
   threshold: fitted.threshold,
   typeRefusal: fitted.typeRefusal,
+  articleRefusal: fitted.articleRefusal,
 });
