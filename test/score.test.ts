@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { analyzeQuestion } from '../src/search/question.ts';
-import { scoreTerms } from '../src/search/score.ts';
+import { scoreTerms, textHolds } from '../src/search/score.ts';
 
 interface QuestionFile {
   answerable: Array<{ q: string }>;
@@ -86,5 +86,21 @@ describe('scoreTerms', () => {
     expect(
       scoreTerms(index.engine, ['zzqx'], { boost: { terms: 1, meta: 1 }, boostTerm: () => 1 }),
     ).toEqual([]);
+  });
+
+  it("textHolds tells the terms of a passage's own text, as its terms say", () => {
+    const terms = [...new Set(searches.flatMap((search) => search.terms))];
+    const own = index.passages.map((passage) => new Set(passage.terms.split(/[ \n]/)));
+    const wrong: string[] = [];
+    let held = 0;
+    for (const term of terms) {
+      const holds = textHolds(index.engine, term);
+      own.forEach((set, id) => {
+        if (holds(id) !== set.has(term)) wrong.push(`${term} in ${id}`);
+        if (set.has(term)) held += 1;
+      });
+    }
+    expect(wrong).toEqual([]);
+    expect(held).toBeGreaterThan(1000);
   });
 });

@@ -1,6 +1,6 @@
 import type { Passage, SearchIndex } from './build.ts';
 import { EXPECTED_KINDS, type Question } from './question.ts';
-import { scoreTerms } from './score.ts';
+import { scoreTerms, textHolds } from './score.ts';
 import { WEIGHTS, type Weights } from './weights.ts';
 
 /** A passage found for a question, with how well it matched. */
@@ -68,6 +68,7 @@ export function rankPassages(
   const maxScore = results[0]?.score ?? 1;
   const expected = question.expects ? EXPECTED_KINDS[question.expects] : 0;
   const byArticle = new Map<string, number[]>();
+  const commonInText = common.map((term) => textHolds(index.engine, term));
   const ranked = results.map((result) => {
     const passage = index.passages[result.id] as Passage;
     const strength = new Array<number>(concepts.length).fill(0);
@@ -81,12 +82,11 @@ export function rankPassages(
       match(term, result.inText[i] ? 1 : weights.metaCoverage);
     });
     if (common.length > 0) {
-      const own = new Set(passage.terms.split(/[ \n]/));
       const meta = index.metaTerms.get(passage.article.id);
-      for (const term of common) {
-        if (own.has(term)) match(term, 1);
+      common.forEach((term, i) => {
+        if (commonInText[i]?.(result.id)) match(term, 1);
         else if (meta?.has(term)) match(term, weights.metaCoverage);
-      }
+      });
     }
     let covered = 0;
     strength.forEach((value, position) => {
@@ -197,16 +197,17 @@ function sentenceCoverage(
 ): number {
   if (totalWeight <= 0) return 0;
   let best = 0;
+  // A concept the passage matched but its own text lacks came from the metadata: read once, not per sentence.
+  const fromMetadata = question.concepts.map(
+    (concept, position) => (strength[position] ?? 0) > 0 && !passageHolds(passage, concept),
+  );
   for (const line of passage.terms.split('\n')) {
     const terms = new Set(line.split(' '));
     let covered = 0;
     question.concepts.forEach((concept, position) => {
       let here = 0;
       for (const [term, value] of concept.terms) if (terms.has(term)) here = Math.max(here, value);
-      // A concept the passage matched but no sentence holds came from the metadata.
-      if (here === 0 && (strength[position] ?? 0) > 0 && !passageHolds(passage, concept)) {
-        here = strength[position] ?? 0;
-      }
+      if (here === 0 && fromMetadata[position]) here = strength[position] ?? 0;
       covered += concept.weight * here;
     });
     best = Math.max(best, covered / totalWeight);

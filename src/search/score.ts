@@ -33,6 +33,7 @@ interface EngineIndex {
   _index: { get(term: string): ReadonlyMap<number, ReadonlyMap<number, number>> | undefined };
   _documentCount: number;
   _documentIds: ReadonlyMap<number, number>;
+  _idToShortId: ReadonlyMap<number, number>;
   _fieldIds: Readonly<Record<string, number>>;
   _fieldLength: ReadonlyMap<number, ReadonlyArray<number>>;
   _avgFieldLength: ReadonlyArray<number>;
@@ -124,4 +125,23 @@ function inverseFrequency(matching: number, total: number): number {
 function bm25(inverse: number, frequency: number, length: number, average: number): number {
   const { k, b, d } = BM25;
   return inverse * (d + (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / average)));
+}
+
+/**
+ * Whether a passage's own text (not its metadata) holds an index term, read
+ * from the engine's postings instead of splitting the passage's terms.
+ *
+ * @example
+ * textHolds(index.engine, 'istanbul')(1) // => true when passage 1 names Istanbul
+ */
+export function textHolds(
+  engine: MiniSearch<IndexedPassage>,
+  term: string,
+): (id: number) => boolean {
+  const index = engine as unknown as EngineIndex;
+  const postings = index._index.get(term)?.get(index._fieldIds.terms ?? -1);
+  return (id) => {
+    const document = index._idToShortId.get(id);
+    return postings !== undefined && document !== undefined && postings.has(document);
+  };
 }
