@@ -75,6 +75,8 @@ export class WordNet {
   readonly #indexes = new Map<string, Buffer>();
   readonly #dataFiles = new Map<string, number>();
   readonly #cache = new Map<string, readonly string[]>();
+  /** Synsets read, by part of speech and offset: a question's words and their related words share many. */
+  readonly #synsets = new Map<string, Synset>();
   readonly #kinds = new Map<string, WordKind>();
   readonly #buffer = Buffer.alloc(WINDOW);
 
@@ -196,6 +198,17 @@ export class WordNet {
 
   /** A synset's lemmas (as written, spaces for underscores) and its pointers to other synsets. */
   #readSynset(pos: string, offset: string): Synset {
+    const key = `${pos}:${offset}`;
+    let synset = this.#synsets.get(key);
+    if (!synset) {
+      synset = this.#readSynsetFile(pos, offset);
+      if (this.#synsets.size > 10_000) this.#synsets.clear();
+      this.#synsets.set(key, synset);
+    }
+    return synset;
+  }
+
+  #readSynsetFile(pos: string, offset: string): Synset {
     let fd = this.#dataFiles.get(pos);
     if (fd === undefined) {
       fd = openSync(join(this.#dictDir, `data.${pos}`), 'r');
@@ -204,8 +217,11 @@ export class WordNet {
     const read = readSync(fd, this.#buffer, 0, WINDOW, Number(offset));
     const chunk = this.#buffer.subarray(0, read);
     const end = chunk.indexOf(10);
-    const fields = chunk
-      .subarray(0, end < 0 ? read : end)
+    const line = chunk.subarray(0, end < 0 ? read : end);
+    // Lemmas and pointers come before the gloss, which starts at "|" and is never read.
+    const gloss = line.indexOf(124);
+    const fields = line
+      .subarray(0, gloss < 0 ? line.length : gloss)
       .toString('latin1')
       .split(' ');
     const count = Number.parseInt(fields[3] ?? '0', 16);
