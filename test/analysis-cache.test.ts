@@ -9,6 +9,7 @@ import { Library } from '../src/library/library.ts';
 import { analysePassage, type PassageAnalysis } from '../src/search/analysis.ts';
 import { analysesByKey, buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { corpusHash, loadAnalyses, loadSnapshot, saveSnapshot } from '../src/search/snapshot.ts';
+import { analyseInParallel } from '../src/workers/analyse-parallel.ts';
 import { InlineEngine } from '../src/workers/engine.ts';
 
 const SEED = '000_54ae5372d3de91ff';
@@ -168,5 +169,15 @@ describe('a refresh', () => {
     } finally {
       await library.close();
     }
+  });
+});
+
+describe('analyseInParallel', () => {
+  it('gives the analyses in order, read by a helper thread and this one', async () => {
+    const texts = seed.paragraphs.slice(0, 7).map((paragraph) => paragraph.text);
+    const analyses = await analyseInParallel(texts, { helpers: 1, from: 1, batch: 2 });
+    expect(analyses.map(({ key, terms }) => ({ key, terms }))).toEqual(
+      texts.map(analysePassage).map(({ key, terms }) => ({ key, terms })),
+    );
   });
 });

@@ -260,6 +260,33 @@ export function buildIndex(
   };
 }
 
+/**
+ * The distinct passage texts of a corpus that `reuse` holds no analysis for,
+ * in corpus order: what a build has to read.
+ *
+ * @example
+ * textsToAnalyse(articles, new Map()).length // => the number of distinct passage texts
+ */
+export function textsToAnalyse(
+  articles: ReadonlyArray<Article>,
+  reuse: ReadonlyMap<string, PassageAnalysis>,
+): string[] {
+  const keys = new Set<string>();
+  const texts: string[] = [];
+  for (const article of articles) {
+    for (const paragraph of article.paragraphs) {
+      if (paragraph.boilerplate) continue;
+      for (const text of splitPassages(paragraph.text)) {
+        const key = passageKey(text);
+        if (reuse.has(key) || keys.has(key)) continue;
+        keys.add(key);
+        texts.push(text);
+      }
+    }
+  }
+  return texts;
+}
+
 /** What separates the terms of {@link PassageAnalysis.terms}: spaces, and newlines between sentences. */
 const TERM_SEPARATOR = /[ \n]/;
 

@@ -6,9 +6,11 @@
  * start and the other shards) is a copy of it.
  */
 import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { loadCorpus } from '../corpus/load.ts';
 import { loadAnalyses, loadSnapshot, saveSnapshot } from '../search/snapshot.ts';
+import { analyseInParallel, PARALLEL_DEFAULTS } from './analyse-parallel.ts';
 import { type EngineOutcome, summarize } from './engine.ts';
 import type { PrepareRequest } from './prepare.ts';
 import { prepareIndex } from './prepare.ts';
@@ -48,6 +50,9 @@ export default async function build(task: BuildTask): Promise<EngineOutcome> {
       const from = serving?.path ?? task.request.snapshotPath;
       return from ? await loadAnalyses(from) : new Map();
     },
+    // A cold build reads on every core; a refresh's few new paragraphs are read here.
+    analyseAll: (texts) =>
+      analyseInParallel(texts, { helpers: availableParallelism() - 1, ...PARALLEL_DEFAULTS }),
     ...(gate ? { beforeIndexing: () => holdAt(gate) } : {}),
   });
   if (prepared.status !== 'ready') return prepared;

@@ -9,7 +9,12 @@ import { extname } from 'node:path';
 import type { LoadedCorpus } from '../corpus/load.ts';
 import { type Article, type ArticleMeta, articleMeta, type FileProblem } from '../corpus/types.ts';
 import type { PassageAnalysis } from '../search/analysis.ts';
-import { type BuildOptions, buildIndex, type SearchIndex } from '../search/build.ts';
+import {
+  type BuildOptions,
+  buildIndex,
+  type SearchIndex,
+  textsToAnalyse,
+} from '../search/build.ts';
 import { corpusHash, loadSnapshot } from '../search/snapshot.ts';
 
 /** One article as `/sources` lists it: its metadata and how many paragraphs answer. */
@@ -77,6 +82,12 @@ export interface PrepareSteps {
   reuse?: () => Promise<ReadonlyMap<string, PassageAnalysis>>;
   /** Reads a passage no analysis is reused for; tests count the calls. Default `analysePassage`. */
   analyse?: BuildOptions['analyse'];
+  /**
+   * Reads all the passages no analysis is reused for at once, their analyses
+   * in order (the build worker spreads them over threads). Default: each
+   * read in turn by `analyse`.
+   */
+  analyseAll?: (texts: string[]) => Promise<PassageAnalysis[]>;
   /** Runs between reading the corpus and indexing it; tests hold a build here. Default none. */
   beforeIndexing?: () => void | Promise<void>;
 }
@@ -119,11 +130,15 @@ export async function prepareIndex(
   if (snapshot) return { status: 'ready', index: snapshot, hash, from: 'snapshot', problems, kept };
   if (request.mode === 'reload') return { status: 'unchanged' };
   await steps.beforeIndexing?.();
-  const options: BuildOptions = {
-    ...(steps.reuse ? { reuse: await steps.reuse() } : {}),
+  const reuse = new Map(steps.reuse ? await steps.reuse() : []);
+  if (steps.analyseAll) {
+    const texts = textsToAnalyse(articles, reuse);
+    for (const analysis of await steps.analyseAll(texts)) reuse.set(analysis.key, analysis);
+  }
+  const index = buildIndex(articles, {
+    reuse,
     ...(steps.analyse ? { analyse: steps.analyse } : {}),
-  };
-  const index = buildIndex(articles, options);
+  });
   return { status: 'ready', index, hash, from: 'built', problems, kept };
 }
 
