@@ -23,6 +23,9 @@ const hits = new Map<string, number>();
 const headersSeen = new Map<string, http.IncomingHttpHeaders>();
 /** Bytes the /endless route managed to write before the client hung up. */
 let endlessWritten = 0;
+/** Resolves when the /endless response closed (the client hung up, or all was sent). */
+let endlessClosed: Promise<void> = Promise.resolve();
+let endlessDone = () => {};
 const ENDLESS_TOTAL = 64 * 1024 * 1024;
 
 function route(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -134,7 +137,10 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
         }
         res.end();
       };
-      res.on('close', () => res.removeAllListeners('drain'));
+      res.on('close', () => {
+        res.removeAllListeners('drain');
+        endlessDone();
+      });
       pump();
       break;
     }
@@ -403,13 +409,16 @@ describe('fetchArticle failures', () => {
 
   it('stops reading a body bigger than maxBytes', async () => {
     endlessWritten = 0;
+    endlessClosed = new Promise((resolve) => {
+      endlessDone = resolve;
+    });
     const error = await failure(
       fetchArticle(`${base}/endless`, { ...LOOPBACK, maxBytes: 256 * 1024 }),
     );
     expect(error.code).toBe('too-large');
     expect(error.message).toContain('262144-byte limit');
     // The client hung up long before the server could send everything.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await endlessClosed;
     expect(endlessWritten).toBeLessThan(ENDLESS_TOTAL);
   });
 

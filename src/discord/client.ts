@@ -45,6 +45,12 @@ export interface Bot {
   context: BotContext;
   /** Resolves when the gateway session is ready (`login` resolves before that). */
   ready: Promise<void>;
+  /**
+   * Resolves once the interactions with these ids (default: every one) are no longer being
+   * handled: every reply, retry and apology the bot started for them has been sent or given up.
+   * Tests wait on it, not on time, before they count what reached Discord.
+   */
+  idle(interactionIds?: Iterable<string>): Promise<void>;
   /** Closes the gateway connection and REST queues. */
   stop(): Promise<void>;
 }
@@ -69,8 +75,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   const context = createBotContext(options);
   const handle = createInteractionHandler(options.commands, context);
+  /** The handlers running, by interaction id. */
+  const handling = new Map<string, Promise<void>>();
   client.on(Events.Raw, fillAuthorizingOwners);
-  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+  client.on(Events.InteractionCreate, (interaction) => {
+    const handled = handle(interaction).finally(() => {
+      // A replayed interaction may have taken the id's place meanwhile.
+      if (handling.get(interaction.id) === handled) handling.delete(interaction.id);
+    });
+    handling.set(interaction.id, handled);
+  });
   client.on(Events.Error, (error) =>
     logger.error({ err: describeError(error) }, 'discord client error'),
   );
@@ -120,6 +134,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client,
     context,
     ready,
+    idle: async (interactionIds) => {
+      if (interactionIds) {
+        await Promise.all([...interactionIds].map((id) => handling.get(id)));
+        return;
+      }
+      // Handlers that start while others are awaited are awaited too.
+      while (handling.size > 0) await Promise.all(handling.values());
+    },
     stop: async () => {
       unfollow();
       await client.destroy();

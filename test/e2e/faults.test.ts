@@ -8,7 +8,6 @@
  * Nothing here waits on the clock: slow answers are held by promises the test
  * releases, and how fast the bot answers is measured by `npm run load`.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type BotHarness,
@@ -63,7 +62,8 @@ function refresh(): InteractionHandle {
 
 /**
  * Waits until each interaction is answered (a deferred one also edited), then
- * a little longer (100 ms), so that a second callback or a retry storm would show.
+ * until the bot has finished handling each, so that a second callback or a
+ * retry storm would show.
  */
 async function settle(handles: InteractionHandle[]): Promise<void> {
   const { fake } = harness;
@@ -79,7 +79,7 @@ async function settle(handles: InteractionHandle[]): Promise<void> {
       }),
     { description: `answers to ${handles.length} interactions` },
   );
-  await delay(100);
+  await harness.bot.idle(handles.map((handle) => handle.id));
 }
 
 /** Each handle has exactly one callback that Discord accepted (`callbacksFor` lists only those). */
@@ -200,7 +200,8 @@ describe('interactions Discord will not take a callback for', () => {
       fault,
     );
     await fake.waitFor(() => linesAbout(doomed).some((line) => line.msg === 'interaction failed'));
-    await delay(100);
+    // The apology after the failure line, and any retry, happen before the handler ends.
+    await harness.bot.idle([doomed.id]);
     // The reply, and at most one attempt to say sorry: both refused, never retried.
     expect(fake.callbackAttemptsFor(doomed).length).toBeLessThanOrEqual(2);
     const errors = linesAbout(doomed).filter((line) => Number(line.level) >= 50);

@@ -36,7 +36,8 @@ afterAll(async () => {
 
 /**
  * Waits until every interaction has its callback (and, when deferred, its
- * edit), then a little longer so a late second reply would be seen too.
+ * edit), then until the bot has finished handling each, so a late second
+ * reply would be seen too.
  */
 async function settle(fake: FakeDiscord, handles: InteractionHandle[]): Promise<void> {
   await fake.waitFor(
@@ -50,7 +51,7 @@ async function settle(fake: FakeDiscord, handles: InteractionHandle[]): Promise<
       }),
     { description: `answers to ${handles.length} interactions` },
   );
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await harness.bot.idle(handles.map((handle) => handle.id));
 }
 
 /** Checks that each interaction had one callback Discord accepted, and that what it got is valid. */
