@@ -17,6 +17,7 @@ import { createLogger } from '../../src/log.ts';
 import type { FetchArticleOptions } from '../../src/sources/fetch-article.ts';
 import type { IndexEngine } from '../../src/workers/engine.ts';
 import {
+  ACK_DEADLINE_MS,
   FakeDiscord,
   type FakeDiscordOptions,
   type InteractionHandle,
@@ -24,13 +25,6 @@ import {
   type RecordedRequest,
   type WaitOptions,
 } from './fake-discord.ts';
-
-/**
- * The fake's acknowledgement deadline for tests that do not test it. Discord's 3 s is wall-clock
- * time, which a busy machine stretches: tests check instead that each interaction is acknowledged
- * once, before the work that can be slow (latency is measured by `npm run load`).
- */
-export const ACK_DEADLINE_MS = 60_000;
 
 /** Discord's MANAGE_GUILD permission bit, for moderators. */
 export const MANAGE_GUILD = 1n << 5n;

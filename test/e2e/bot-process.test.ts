@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { ACK_DEADLINE_MS, list, replyOf } from './bot-harness.ts';
-import { FakeDiscord, type Json } from './fake-discord.ts';
+import { list, replyOf } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, FakeDiscord, type Json } from './fake-discord.ts';
 import {
   killProcess,
   logLines,

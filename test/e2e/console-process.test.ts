@@ -7,7 +7,14 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killProcess, logLines, ROOT, type RunningProcess, runProcess } from './process.ts';
+import {
+  killProcess,
+  logLines,
+  ROOT,
+  type RunningProcess,
+  runProcess,
+  waitForOutput,
+} from './process.ts';
 
 let workDir: string;
 const children: RunningProcess[] = [];
@@ -69,11 +76,12 @@ describe('npm start without a token', () => {
       input: '',
       keepInputOpen: true,
     });
-    await waitFor(() => /kill -HUP (\d+)/.test(console.stdout()), 'the banner');
+    await waitForOutput(console, (out) => /kill -HUP (\d+)/.test(out), 'the banner');
     const pid = Number(/kill -HUP (\d+)/.exec(console.stdout())?.[1]);
     process.kill(pid, 'SIGHUP');
-    await waitFor(
-      () => console.stdout().includes('(SIGHUP) Refreshed: 1 article'),
+    await waitForOutput(
+      console,
+      (out) => out.includes('(SIGHUP) Refreshed: 1 article'),
       'the refresh result',
     );
     console.child.stdin?.end('/quit\n');
@@ -81,10 +89,3 @@ describe('npm start without a token', () => {
     expect(console.stderr()).toBe('');
   });
 });
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 25) {
-    if (waited > 45_000) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}

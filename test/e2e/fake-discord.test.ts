@@ -13,11 +13,13 @@ import {
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ACK_DEADLINE_MS,
   CallbackType,
   FakeDiscord,
   type FakeDiscordOptions,
   type Json,
   shardForGuild,
+  WAIT_TIMEOUT_MS,
 } from './fake-discord.ts';
 
 let fake: FakeDiscord | undefined;
@@ -30,7 +32,7 @@ afterEach(async () => {
 });
 
 async function startFake(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
-  fake = await FakeDiscord.start(options);
+  fake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS, ...options });
   return fake;
 }
 
@@ -61,7 +63,7 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 async function loginAndWaitReady(client: Client, token: string): Promise<void> {
   const ready = once(client, Events.ClientReady);
   await client.login(token);
-  await within(ready, 5000, 'clientReady');
+  await within(ready, WAIT_TIMEOUT_MS, 'clientReady');
 }
 
 /** Installs a handler; errors it throws are collected instead of becoming unhandled rejections. */

@@ -95,11 +95,34 @@ export function waitForLog(
   check: (lines: Json[]) => boolean,
   what: string,
 ): Promise<void> {
-  const holds = () => check(logLines(running.stderr()));
+  return waitForStream(running, 'stderr', () => check(logLines(running.stderr())), what);
+}
+
+/**
+ * Resolves once `check` holds of what the process wrote to its standard output so far, looking
+ * again at each chunk it writes; rejects as {@link waitForLog} does.
+ *
+ * @example
+ * await waitForOutput(console, (out) => out.includes('Refreshed'), 'the refresh result');
+ */
+export function waitForOutput(
+  running: RunningProcess,
+  check: (stdout: string) => boolean,
+  what: string,
+): Promise<void> {
+  return waitForStream(running, 'stdout', () => check(running.stdout()), what);
+}
+
+function waitForStream(
+  running: RunningProcess,
+  stream: 'stdout' | 'stderr',
+  holds: () => boolean,
+  what: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (error?: Error) => {
       clearTimeout(giveUp);
-      running.child.stderr?.off('data', onData);
+      running.child[stream]?.off('data', onData);
       running.child.off('exit', onExit);
       if (error) reject(error);
       else resolve();
@@ -115,7 +138,7 @@ export function waitForLog(
       () => settle(new Error(`Timed out waiting for ${what}`)),
       WAIT_TIMEOUT_MS,
     );
-    running.child.stderr?.on('data', onData);
+    running.child[stream]?.on('data', onData);
     running.child.once('exit', onExit);
     if (holds()) settle();
     else if (running.child.exitCode !== null) onExit(running.child.exitCode);

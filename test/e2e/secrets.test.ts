@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACK_DEADLINE_MS,
   type BotHarness,
   freshUser,
   MODERATOR_PERMISSIONS,
   startBotHarness,
 } from './bot-harness.ts';
 import {
+  ACK_DEADLINE_MS,
   DiscordErrors,
   FakeDiscord,
   type InteractionHandle,

@@ -11,8 +11,8 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACK_DEADLINE_MS, freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
-import { FakeDiscord, type InteractionHandle, type Json } from './fake-discord.ts';
+import { freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, FakeDiscord, type InteractionHandle, type Json } from './fake-discord.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /**

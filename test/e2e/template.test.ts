@@ -12,8 +12,8 @@ import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { parseConfig, removeEmptyVariables } from '../../src/config.ts';
-import { ACK_DEADLINE_MS, list, replyOf } from './bot-harness.ts';
-import { FakeDiscord, type Json } from './fake-discord.ts';
+import { list, replyOf } from './bot-harness.ts';
+import { ACK_DEADLINE_MS, FakeDiscord, type Json } from './fake-discord.ts';
 import {
   killProcess,
   logLines,
