@@ -11,6 +11,7 @@ import type { Article } from '../src/corpus/types.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { analyzeQuestion } from '../src/search/question.ts';
 import { WEIGHTS } from '../src/search/weights.ts';
+import { toTerm } from '../src/text/terms.ts';
 
 let index: SearchIndex;
 const BOILERPLATE = [5, 8, 9, 10, 16, 17, 18, 24, 30, 34];
@@ -201,6 +202,28 @@ describe('one question model', () => {
     const question = analyzeQuestion(index, 'negotiatons in Istanbul');
     expect(question.concepts[0]?.status).toBe('expanded');
     expect(question.concepts[0]?.correction).toMatch(/^negotiation/);
+  });
+
+  it('reads a dictionary word the articles lack as meant, unless it is a slip that sounds the same', () => {
+    const talks = buildIndex([
+      madeUp('talks', {}, [
+        'The peace talks in Istanbul ended without a deal.',
+        'The prime minister said Putin was dragging his heels.',
+      ]),
+    ]);
+    const concept = (question: string, word: string) =>
+      analyzeQuestion(talks, question).concepts.find((c) => c.original === word);
+    // "place" is one letter off "peace" but is a word of its own, said otherwise.
+    const place = concept('Where did the talks take place?', 'place');
+    expect(place?.status).toBe('missing');
+    expect(place?.terms.has(toTerm('peace'))).toBe(false);
+    expect(place?.correction).toBeNull();
+    // "heals" for "heels" is a slip of one vowel: matched, but not shown as a misspelling.
+    const heals = concept('Was Putin dragging his heals?', 'heals');
+    expect(heals?.terms.has(toTerm('heels'))).toBe(true);
+    expect(heals?.correction).toBeNull();
+    // A string no dictionary has is still a typo of the article's word.
+    expect(concept('What about the peice talks?', 'peice')?.correction).toBe('peace');
   });
 });
 

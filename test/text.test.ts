@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText, Kind } from '../src/text/language.ts';
 import { cleanInput, foldText } from '../src/text/normalize.ts';
-import { americanize, foldTransliteration } from '../src/text/spelling.ts';
+import { americanize, foldTransliteration, soundex } from '../src/text/spelling.ts';
 import { isStopWord } from '../src/text/stopwords.ts';
 import { indexTerms, toTerm } from '../src/text/terms.ts';
 import { tokenize } from '../src/text/tokenize.ts';
@@ -90,6 +90,14 @@ describe('terms', () => {
     expect(americanize('colour')).toBe('color');
     expect(americanize('hour')).toBe('hour');
     expect(foldTransliteration('dmitriy')).toBe(foldTransliteration('dmitri'));
+  });
+
+  it('keys words by their sound with Soundex', () => {
+    expect(soundex('robert')).toBe('r163');
+    expect(soundex('ashcraft')).toBe('a2613');
+    expect(soundex('heals')).toBe(soundex('heels'));
+    expect(soundex('minster')).toBe(soundex('minister'));
+    expect(soundex('place')).not.toBe(soundex('peace'));
   });
 });
 

@@ -1,5 +1,6 @@
 import { analyzeText, Kind, type Token } from '../text/language.ts';
 import { cleanInput, foldText } from '../text/normalize.ts';
+import { soundex } from '../text/spelling.ts';
 import { forEachTerm, toTerm } from '../text/terms.ts';
 import { WordNet, wordNetPartOfSpeech } from '../text/wordnet.ts';
 import type { SearchIndex } from './build.ts';
@@ -227,7 +228,12 @@ function conceptOf(
   }
   let correction: string | null = null;
   if (!own && terms.size === 0 && folded.length >= MIN_FUZZY_LENGTH && token.type === 'word') {
-    const distance = folded.length >= TWO_EDIT_LENGTH ? 2 : 1;
+    // Noisy channel: a word of the dictionary is far likelier meant than mistyped, and a real
+    // word typed for another is one slip that keeps its sound ("heals" for "heels"), unlike
+    // "place" and "peace" or "place" and "palace".
+    const known = wordnet.kind(folded) !== 'unknown';
+    const distance = !known && folded.length >= TWO_EDIT_LENGTH ? 2 : 1;
+    const sound = soundex(folded);
     const near = [...(index.words.fuzzyGet(folded, distance) ?? new Map()).entries()]
       .map(([word, [candidate, edits]]) => ({
         word,
@@ -239,12 +245,14 @@ function conceptOf(
       .filter(
         ({ info }) => !name || (info !== undefined && info.capitalized * 2 > info.occurrences),
       )
+      .filter(({ word }) => !known || soundex(word) === sound)
       .map(({ info, ...near }) => ({ ...near, passages: info?.passages ?? 0 }))
       .sort((a, b) => a.edits - b.edits || b.passages - a.passages)
       .slice(0, MAX_FUZZY_MATCHES);
     for (const { candidate } of near) add(candidate, weights.fuzzy);
     const first = near[0];
-    correction = first ? (vocabulary.get(first.candidate)?.word ?? first.word) : null;
+    // A word of the dictionary is not shown as a misspelling: it may be meant as written.
+    correction = first && !known ? (vocabulary.get(first.candidate)?.word ?? first.word) : null;
   }
   const status: ConceptStatus = own ? 'found' : terms.size > 0 ? 'expanded' : 'missing';
   const passages = own

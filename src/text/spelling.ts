@@ -50,3 +50,44 @@ export function foldTransliteration(stem: string): string {
     .replace(/x/g, 'ks')
     .replace(/(.)\1+/g, '$1');
 }
+
+/** Soundex digits of the consonants; vowels, "y", "h" and "w" have none. */
+const SOUNDEX_DIGITS: Readonly<Record<string, string>> = Object.fromEntries(
+  (
+    [
+      ['bfpv', '1'],
+      ['cgjkqsxz', '2'],
+      ['dt', '3'],
+      ['l', '4'],
+      ['mn', '5'],
+      ['r', '6'],
+    ] as const
+  ).flatMap(([letters, digit]) => [...letters].map((letter) => [letter, digit])),
+);
+
+/**
+ * A folded word as it sounds, by American Soundex (the U.S. National Archives'
+ * "The Soundex Indexing System"), not cut to four characters: the first letter,
+ * then a digit per run of like-sounding consonants. Two words with one key
+ * differ only in vowels, silent letters and doubled or like-sounding
+ * consonants, which is how a real word is mistyped for another real word
+ * ("heals" for "heels", "minster" for "minister"), and not how two different
+ * words differ ("place", "peace").
+ *
+ * @example
+ * soundex('heals') === soundex('heels') // => true
+ * soundex('place') === soundex('peace') // => false
+ */
+export function soundex(word: string): string {
+  const first = word[0] ?? '';
+  let key = first;
+  let last = SOUNDEX_DIGITS[first] ?? '';
+  for (const letter of word.slice(1)) {
+    // "h" and "w" do not part two like consonants ("ashcraft": s, c one run); a vowel does.
+    if (letter === 'h' || letter === 'w') continue;
+    const digit = SOUNDEX_DIGITS[letter] ?? '';
+    if (digit !== '' && digit !== last) key += digit;
+    last = digit;
+  }
+  return key;
+}
