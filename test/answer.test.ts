@@ -183,6 +183,20 @@ describe('article-level facts', () => {
     expect(result.answered).toBe(true);
     expect(result.results[0]?.source.article).toBe('obama-2010');
   });
+
+  it('reads a lone letter as no name, though an author’s middle initial is that letter', () => {
+    const withInitial = buildIndex([
+      ...speeches.articles,
+      madeUp('bush-2006', { title: 'George W. Bush: 2006', titleDerived: false }, [
+        'We must end our addiction to oil.',
+      ]),
+    ]);
+    const result = answer(withInitial, 'what did obama say w clean energy', {
+      weights: { ...WEIGHTS, articleRefusal: 1 },
+    });
+    expect(result.code).toBeUndefined();
+    expect(result.results[0]?.source.article).toBe('obama-2009');
+  });
 });
 
 describe('one question model', () => {

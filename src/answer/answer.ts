@@ -319,7 +319,7 @@ function weakMatch(query: Question, best: RankedPassage): Refusal {
 
 /**
  * The question's words that name particular articles (an author, a year of
- * their metadata) which the best passage's article does not match, in its
+ * their metadata) whose name the best passage's article does not hold, in its
  * text or its metadata: what such a question asks is in other articles, or in
  * none, and this passage only shares its other words.
  *
@@ -329,10 +329,10 @@ function weakMatch(query: Question, best: RankedPassage): Refusal {
  */
 export function namedElsewhere(
   query: Question,
-  best: Pick<RankedPassage, 'articleMatched'>,
+  best: Pick<RankedPassage, 'articleNamed'>,
 ): Concept[] {
   return query.concepts.filter(
-    (concept, position) => concept.namesArticles && !best.articleMatched.includes(position),
+    (concept, position) => concept.articleNames.size > 0 && !best.articleNamed.includes(position),
   );
 }
 

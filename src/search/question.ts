@@ -36,10 +36,12 @@ export interface Concept {
   /** The corpus word a misspelling was read as, or null. */
   readonly correction: string | null;
   /**
-   * It, or the name its initials spell, is in the metadata of some articles but
-   * not of all (an author, a year): it points to those articles.
+   * The terms by which it names particular articles: itself, or the name its
+   * initials spell, when some articles' metadata hold it but not all (an
+   * author, a year). Empty when it names none. An article that holds none of
+   * them, in its text or metadata, is not what it points to; a synonym is no name.
    */
-  readonly namesArticles: boolean;
+  readonly articleNames: ReadonlySet<string>;
 }
 
 /** A question, analysed once: everything ranking and refusal read. */
@@ -210,10 +212,12 @@ function conceptOf(
     }
   }
   const articles = index.metaTerms.size;
+  // A lone letter is a middle initial ("George W. Bush"), not a name that points to an article.
   const namesArticles = naming.some((candidate) => {
     const holding = index.metaArticles.get(candidate) ?? 0;
-    return holding > 0 && holding < articles;
+    return candidate.length > 1 && holding > 0 && holding < articles;
   });
+  const articleNames: ReadonlySet<string> = new Set(namesArticles ? naming : []);
   if (token.type === 'word') {
     const lemma = token.lemma || token.normal;
     const partOfSpeech = wordNetPartOfSpeech(token.pos);
@@ -260,5 +264,5 @@ function conceptOf(
     : Math.max(0, ...[...terms.keys()].map((t) => vocabulary.get(t)?.passages ?? 0));
   const weight =
     status === 'missing' ? maxIdf * (name ? weights.unknownName : weights.unknown) : idf(passages);
-  return { original: token.value, terms, weight, status, name, correction, namesArticles };
+  return { original: token.value, terms, weight, status, name, correction, articleNames };
 }

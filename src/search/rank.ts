@@ -15,8 +15,11 @@ export interface RankedPassage {
   holdsType: boolean;
   /** The question's concepts it matches, by position in `question.concepts`. */
   matched: number[];
-  /** The question's concepts its article matches (any of its candidate passages, or its metadata). */
-  articleMatched: number[];
+  /**
+   * The question's concepts that name particular articles (`Concept.articleNames`) whose
+   * name its article holds, in any of its candidate passages or its metadata.
+   */
+  articleNamed: number[];
 }
 
 /** Options for {@link rankPassages}. */
@@ -69,13 +72,21 @@ export function rankPassages(
   const expected = question.expects ? EXPECTED_KINDS[question.expects] : 0;
   const byArticle = new Map<string, number[]>();
   const commonInText = common.map((term) => textHolds(index.engine, term));
+  const namedByArticle = new Map<string, Set<number>>();
+  const naming = concepts.some((concept) => concept.articleNames.size > 0);
   const ranked = results.map((result) => {
     const passage = index.passages[result.id] as Passage;
     const strength = new Array<number>(concepts.length).fill(0);
     const match = (term: string, where: number) => {
       for (const position of conceptsOfTerm.get(term) ?? []) {
-        const value = (concepts[position]?.terms.get(term) ?? 0) * where;
+        const concept = concepts[position];
+        const value = (concept?.terms.get(term) ?? 0) * where;
         if (value > (strength[position] ?? 0)) strength[position] = value;
+        if (naming && concept?.articleNames.has(term)) {
+          const named = namedByArticle.get(passage.article.id) ?? new Set<number>();
+          named.add(position);
+          namedByArticle.set(passage.article.id, named);
+        }
       }
     };
     result.terms.forEach((term, i) => {
@@ -112,14 +123,14 @@ export function rankPassages(
       score,
       coverage,
       articleCoverage: 0,
-      articleMatched: [] as number[],
+      articleNamed: [] as number[],
       holdsType,
       matched,
       strength,
     };
   });
   // What each article covers, worked out once per article: its passages share it.
-  const articles = new Map<string, { coverage: number; matched: number[] }>();
+  const articles = new Map<string, { coverage: number; named: number[] }>();
   const articleMatch = (id: string) => {
     let found = articles.get(id);
     if (!found) {
@@ -130,7 +141,7 @@ export function rankPassages(
       });
       found = {
         coverage: totalWeight > 0 ? covered / totalWeight : 0,
-        matched: strengths.flatMap((value, position) => (value > 0 ? [position] : [])),
+        named: [...(namedByArticle.get(id) ?? [])],
       };
       articles.set(id, found);
     }
@@ -145,7 +156,7 @@ export function rankPassages(
     r.score += weights.neighbour * Math.max(before, after);
     const ofArticle = articleMatch(r.passage.article.id);
     r.articleCoverage = ofArticle.coverage;
-    r.articleMatched = ofArticle.matched;
+    r.articleNamed = ofArticle.named;
   }
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
   // The best candidates are read sentence by sentence: one sentence that holds
