@@ -37,8 +37,8 @@ export interface Concept {
   readonly correction: string | null;
   /**
    * The terms by which it names particular articles: itself, or the name its
-   * initials spell, when some articles' metadata hold it but not all (an
-   * author, a year). Empty when it names none. An article that holds none of
+   * initials spell, when the metadata of some articles, at most half, hold it
+   * (an author, a year). Empty when it names none. An article that holds none of
    * them, in its text or metadata, is not what it points to; a synonym is no name.
    */
   readonly articleNames: ReadonlySet<string>;
@@ -212,10 +212,11 @@ function conceptOf(
     }
   }
   const articles = index.metaTerms.size;
-  // A lone letter is a middle initial ("George W. Bush"), not a name that points to an article.
+  // A lone letter is a middle initial ("George W. Bush"), not a name that points to an article;
+  // a word in most titles ("State of the Union") says nothing of which article.
   const namesArticles = naming.some((candidate) => {
     const holding = index.metaArticles.get(candidate) ?? 0;
-    return candidate.length > 1 && holding > 0 && holding < articles;
+    return candidate.length > 1 && holding > 0 && holding * 2 <= articles;
   });
   const articleNames: ReadonlySet<string> = new Set(namesArticles ? naming : []);
   if (token.type === 'word') {
