@@ -315,7 +315,13 @@ export function renderRefresh(report: RefreshReport): ReplyPayload {
   const heading = {
     done: { title: `${Emoji.success} Refreshed`, color: Colors.success },
     failed: { title: `${Emoji.error} Refresh failed`, color: Colors.error },
-    busy: { title: `${Emoji.wait} A refresh is already running`, color: Colors.miss },
+    busy: {
+      title:
+        report.status === 'busy' && report.busy === 'loading'
+          ? `${Emoji.wait} The articles are still loading`
+          : `${Emoji.wait} A refresh is already running`,
+      color: Colors.miss,
+    },
     cooldown: { title: `${Emoji.wait} Refreshed moments ago`, color: Colors.miss },
   }[report.status];
   const lines = [fitEscaped(refreshSentence(report), REFRESH_MESSAGE_LENGTH)];

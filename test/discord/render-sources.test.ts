@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderAddSource, renderHelp, renderRefresh } from '../../src/discord/render.ts';
-import type { RefreshReport } from '../../src/library/reports.ts';
+import { notRunReport, type RefreshReport } from '../../src/library/reports.ts';
 import { addSourceSentence } from '../../src/replies/library-reports.ts';
 import { messageProblems } from '../hostile-inputs.ts';
 import { addSourceResults } from '../library-reports.ts';
@@ -66,6 +66,19 @@ describe('renderAddSource', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('renderRefresh: a refresh that did not run', () => {
+  const titleOf = (payload: { embeds: Array<{ title?: string }> }) => payload.embeds[0]?.title;
+
+  it('says the articles are still loading, not that a refresh runs, before the first index serves', () => {
+    expect(titleOf(renderRefresh(notRunReport({ status: 'busy', busy: 'loading' })))).toBe(
+      '⏳ The articles are still loading',
+    );
+    expect(titleOf(renderRefresh(notRunReport({ status: 'busy', busy: 'running' })))).toBe(
+      '⏳ A refresh is already running',
     );
   });
 });
