@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const library = Library.start({ ...options, engine });
   library.ready.catch(couldNotLoad);
   followFiles(config, library, audit);
-  // npm and tsx do not pass SIGHUP on to this process: say which one to signal.
+  // npm does not pass SIGHUP on to this process: say which one to signal.
   logger.info({ pid: process.pid }, `kill -HUP ${process.pid} refreshes the articles`);
   await runBot(config, config.discordToken, library, logger, insights);
 }

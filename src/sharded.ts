@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', (signal) => void stop(signal));
   process.on('SIGTERM', (signal) => void stop(signal));
-  // npm and tsx do not pass SIGHUP on to this process: say which one to signal.
+  // npm does not pass SIGHUP on to this process: say which one to signal.
   logger.info({ pid: process.pid }, `kill -HUP ${process.pid} makes the shards refresh`);
   process.on('SIGHUP', () => {
     // One shard refreshes; the snapshot it saves then reaches the others.

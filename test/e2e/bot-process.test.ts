@@ -1,5 +1,5 @@
 /**
- * The real entry points as processes: `tsx src/main.ts` answers `/ask`
+ * The real entry points as processes: `node --import tsx src/main.ts` (as `npm start` runs it) answers `/ask`
  * through the fake Discord and exits 0 on SIGTERM; a bad variable exits 2;
  * `scripts/deploy-commands.ts` registers the commands. Each process runs in
  * an empty temporary folder, so a developer's `.env` cannot leak in. The

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Insights } from '../../src/insights/insights.ts';
+import { nodeArgs } from './process.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHARDS = 3;
 const ANSWERS = 200;
 
@@ -24,8 +23,8 @@ afterEach(() => {
 function runShard(path: string, shard: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'test/e2e/insights-shard-writer.ts'), path, String(ANSWERS), String(shard)],
+      process.execPath,
+      nodeArgs('test/e2e/insights-shard-writer.ts', path, String(ANSWERS), String(shard)),
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -1,6 +1,6 @@
 /**
  * Runs one of talkbot's entry points as a real process, the way a person
- * does: `tsx <script>` in a folder of the test's choosing, with only the
+ * does: `node --import tsx <script>` in a folder of the test's choosing, with only the
  * variables given (and PATH, HOME), so no developer's `.env` or environment
  * leaks in.
  */
@@ -12,6 +12,21 @@ import type { Json } from './fake-discord.ts';
 /** The repository's root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 const WAIT_TIMEOUT_MS = 45_000;
+/** tsx's loader by URL: the tests' folders have no node_modules to resolve `tsx` from. */
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/**
+ * The arguments of `node` that run one of the project's scripts as `npm start` does:
+ * `node --import tsx <script>`. The script is the node process itself, so a signal
+ * reaches its handlers directly (the `tsx` command relays it, and kills a child that
+ * does not confirm it within 60 ms, as a busy one may not).
+ *
+ * @example
+ * spawn(process.execPath, nodeArgs('src/main.ts'), { cwd: workDir });
+ */
+export function nodeArgs(script: string, ...args: string[]): string[] {
+  return ['--import', TSX_LOADER, join(ROOT, script), ...args];
+}
 
 /** A process started by {@link runProcess}. */
 export interface RunningProcess {
@@ -23,7 +38,7 @@ export interface RunningProcess {
 }
 
 /**
- * Starts `tsx <script>` (the project's own tsx, as `npm start` runs it),
+ * Starts `node --import tsx <script>` (the project's own tsx, as `npm start` runs it),
  * with `input` on its standard input when given (then closed, unless
  * `keepInputOpen`: the test writes more to `child.stdin`).
  *
@@ -35,11 +50,11 @@ export function runProcess(
   script: string,
   options: { cwd: string; env?: Record<string, string>; input?: string; keepInputOpen?: boolean },
 ): RunningProcess {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, script)], {
+  const child = spawn(process.execPath, nodeArgs(script), {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    // A process group of its own, so that {@link killProcess} ends the node process tsx starts too.
+    // A process group of its own, so that {@link killProcess} ends the processes it starts too (shards).
     detached: true,
   });
   // Typed lines, as a person would pipe them in; the end of input ends the console.
@@ -60,9 +75,9 @@ export function runProcess(
 }
 
 /**
- * Ends a process that is still running, and everything it started: `tsx`
- * runs the script in a child node process, which a kill of `tsx` alone would
- * leave running.
+ * Ends a process that is still running, and everything it started (the
+ * sharding manager's shards, which a kill of the manager alone would leave
+ * running).
  *
  * @example
  * afterAll(() => children.forEach(killProcess));

@@ -2,7 +2,7 @@
  * No secret reaches a log line, and a bad token stops the bot for good.
  *
  * REST errors of every kind are forced while the bot answers, both in-process
- * (logger capture) and as a real `tsx src/main.ts` process (its stderr), and
+ * (logger capture) and as a real `node --import tsx src/main.ts` process (its stderr), and
  * neither the bot token nor any interaction token may appear in what it wrote.
  * A token Discord refuses (REST 401, or gateway close 4004) must end the
  * process with a clear fatal line and exit code 1, without retrying.
@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BotHarness,
@@ -27,8 +27,8 @@ import {
   type Json,
   type RestFault,
 } from './fake-discord.ts';
+import { nodeArgs, ROOT } from './process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const CALLBACK = '/interactions/:id/:token/callback';
 const EDIT_ORIGINAL = '/webhooks/:app/:token/messages/:message';
 /** A token that looks like a real one, long enough for any redaction to apply. */
@@ -144,15 +144,14 @@ describe('as a process', { timeout: START_WAIT_MS + 60_000 }, () => {
   });
   afterAll(async () => {
     for (const child of children.splice(0)) {
-      // The process group: tsx runs the script in a node process of its own, which would outlive tsx.
       if (child.exitCode === null && child.pid) killGroup(child.pid);
     }
     await rm(workDir, { recursive: true, force: true });
   });
 
-  /** `tsx src/main.ts` in an empty folder with only the given variables (a developer's `.env` cannot leak in). */
+  /** `src/main.ts` as `npm start` runs it, in an empty folder with only the given variables (a developer's `.env` cannot leak in). */
   function startMain(env: Record<string, string>) {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/main.ts')], {
+    const child = spawn(process.execPath, nodeArgs('src/main.ts'), {
       cwd: workDir,
       env: {
         PATH: process.env.PATH ?? '',

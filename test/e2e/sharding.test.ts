@@ -1,5 +1,5 @@
 /**
- * `npm run start:sharded` as a real process tree (tsx → the ShardingManager →
+ * `npm run start:sharded` as a real process tree (the ShardingManager →
  * one process per shard) against the fake Discord recommending 2 shards: the
  * manager builds the snapshot once and each shard loads it; each shard
  * answers its own guilds; a /refresh in one shard reaches the other through
@@ -9,12 +9,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshUser, MODERATOR_PERMISSIONS, shownText } from './bot-harness.ts';
 import { ACK_DEADLINE_MS, FakeDiscord, type InteractionHandle, type Json } from './fake-discord.ts';
+import { nodeArgs, ROOT } from './process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 /**
  * How long the three processes (the manager building the snapshot, then two shards loading it, each
  * with its worker threads) may take to start: about 10 s on a quiet 2-core machine, over 45 s at a
@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children.splice(0)) {
-    // The whole process group (tsx, the manager, its shards), whatever is left of it after a failure.
+    // The whole process group (the manager, its shards), whatever is left of it after a failure.
     try {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
     } catch {
@@ -52,9 +52,9 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-/** Runs `tsx src/sharded.ts` (what `npm run start:sharded` runs) in its own process group. */
+/** Runs `src/sharded.ts` as `npm run start:sharded` does, in its own process group. */
 function startSharded(env: Record<string, string>) {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/sharded.ts')], {
+  const child = spawn(process.execPath, nodeArgs('src/sharded.ts'), {
     cwd: workDir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
