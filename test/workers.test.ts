@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.ts';
 import type { LibraryEvent } from '../src/library/audit.ts';
 import { Library } from '../src/library/library.ts';
+import { type EngineOutcome, InlineEngine } from '../src/workers/engine.ts';
 import { workerExecArgv } from '../src/workers/pool.ts';
 import { WorkerEngine } from '../src/workers/worker-engine.ts';
 import { gate, hold, reached, release } from './worker-gates.ts';
@@ -103,6 +104,47 @@ describe('Library on worker threads', { timeout: 60_000 }, () => {
     expect(report.articles.added).toEqual(['lighthouse']);
     expect(await answersLighthouse(library)).toBe(true);
     expect(library.sources().map((s) => s.id)).toEqual([SEED, 'lighthouse']);
+  });
+
+  it('updates the index it holds on a refresh, and answers as a fresh build of the files', async () => {
+    const engine = new WorkerEngine({ answerWorkers: 1 });
+    const prepare = vi.spyOn(engine, 'prepare');
+    const library = Library.start({ seedsDir: seeds, engine });
+    opened.push(library);
+    await library.ready;
+    const refreshedFrom = async () => {
+      expect((await library.refresh()).status).toBe('done');
+      const outcome = (await prepare.mock.results.at(-1)?.value) as EngineOutcome;
+      return outcome.status === 'ready' ? outcome.edition.from : outcome.status;
+    };
+    const sameAsFresh = async () => {
+      const fresh = await Library.open({ seedsDir: seeds, engine: new InlineEngine() });
+      opened.push(fresh);
+      for (const question of [
+        LIGHTHOUSE_QUESTION,
+        DELEGATION_QUESTION,
+        'When was the lens made?',
+      ]) {
+        expect(await library.answer(question)).toEqual(await fresh.answer(question));
+      }
+    };
+    await writeFile(join(seeds, 'lighthouse.txt'), LIGHTHOUSE);
+    expect(await refreshedFrom()).toBe('updated');
+    await sameAsFresh();
+    await writeFile(
+      join(seeds, 'lighthouse.txt'),
+      `${LIGHTHOUSE}The lens was first lit again on 4 May 2023, by the youngest volunteer.\n`,
+    );
+    expect(await refreshedFrom()).toBe('updated');
+    await sameAsFresh();
+    expect(await refreshedFrom()).toBe('updated');
+    await rm(join(seeds, 'lighthouse.txt'));
+    expect(await refreshedFrom()).toBe('updated');
+    await sameAsFresh();
+    // A new build worker holds no index: it builds afresh, then updates again.
+    await Promise.all(engine.threads.build.map((worker) => worker.terminate()));
+    expect(await refreshedFrom()).toBe('built');
+    expect(await refreshedFrom()).toBe('updated');
   });
 
   it('keeps serving and says so when the build worker dies during a refresh', async () => {

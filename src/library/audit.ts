@@ -25,7 +25,7 @@ export type LibraryEvent =
       problems: FileProblem[];
       leftOut: Record<string, number>;
       /** Whether the index came from the snapshot or was built. */
-      index: 'snapshot' | 'built';
+      index: 'snapshot' | 'built' | 'updated';
     }
   | ({
       event: 'refresh';

@@ -44,8 +44,10 @@ export interface TermInfo {
 }
 
 /**
- * The searchable form of a corpus. Built once per load and never changed,
- * so a reload can build a new one beside it and swap.
+ * The searchable form of a corpus. Never changed while anything answers from
+ * it, so a reload can build a new one beside it and swap; only the build
+ * worker's own copy, which answers nothing, is taken over by the next
+ * refresh's update (see `updateIndex`).
  */
 export interface SearchIndex {
   articles: ReadonlyArray<Article>;
@@ -74,9 +76,9 @@ export interface SearchIndex {
    */
   initialisms: ReadonlyMap<string, ReadonlyArray<string>>;
   /**
-   * Each passage's analysis, in passage order, for the next build to reuse:
-   * kept by a built index until its snapshot is saved, and by a loaded one
-   * only when asked for (the answer workers do without).
+   * Each passage's analysis, in passage order, for the next build to reuse
+   * or update: kept by a built index, and by a loaded one only when asked for
+   * (the answer workers do without).
    */
   analyses?: ReadonlyArray<PassageAnalysis>;
 }
@@ -168,67 +170,115 @@ export function buildIndex(
   articles: ReadonlyArray<Article>,
   options: BuildOptions = {},
 ): SearchIndex {
-  const analyse = options.analyse ?? analysePassage;
   const engine = new MiniSearch<IndexedPassage>(ENGINE_OPTIONS);
   const passages: Passage[] = [];
   const analyses: PassageAnalysis[] = [];
   const counts = new Map<string, TermInfo>();
-  const initialisms = new Map<string, string[]>();
-  const words = new SearchableMap<string>();
-  // The keys of `words`, asked once per word of the corpus: a Set answers faster than the tree.
-  const wordKeys = new Set<string>();
   const metaTermsOfArticle = new Map<string, ReadonlySet<string>>();
+  const metas: ArticleMeta[] = [];
   for (const article of articles) {
     const meta = articleMeta(article);
-    const metaAnalysis = analyzeText(metadataText(meta));
-    const metaTerms = termsOfMetadata(metaAnalysis);
-    metaTermsOfArticle.set(article.id, new Set(metaTerms));
-    const metaSpellings = new Map<string, string>();
-    forEachTerm(metaAnalysis, (term, token) => metaSpellings.set(term, token.value));
-    for (const name of namesIn(metaAnalysis)) addInitialism(initialisms, name);
-    const metaText = metaTerms.join(' ');
-    for (const paragraph of article.paragraphs) {
-      if (paragraph.boilerplate) continue;
-      const parts = splitPassages(paragraph.text);
-      parts.forEach((text, i) => {
-        const analysis = options.reuse?.get(passageKey(text)) ?? analyse(text);
-        // Each distinct term of the passage, in the order first met, and its count.
-        const inPassage = new Map<string, TermInfo>();
-        const distinct: TermInfo[] = [];
-        const spellings = analysis.spellings.split(' ');
-        for (const term of analysis.terms.split(TERM_SEPARATOR)) {
-          if (term === '') continue;
-          let info = inPassage.get(term);
-          if (!info) {
-            info = countTerm(counts, term, spellings[distinct.length] || term);
-            inPassage.set(term, info);
-            distinct.push(info);
-          }
-          info.occurrences += 1;
-        }
-        const { capitals } = analysis;
-        for (let c = 0; c + 1 < capitals.length; c += 2) {
-          const info = distinct[capitals[c] ?? -1];
-          if (info) info.capitalized += capitals[c + 1] ?? 0;
-        }
-        const written = splitList(analysis.words, ' ');
-        for (let w = 0; w + 1 < written.length; w += 2) {
-          const normal = written[w] as string;
-          if (wordKeys.has(normal)) continue;
-          const folded = foldText(normal);
-          words.set(folded, written[w + 1] as string);
-          wordKeys.add(folded);
-        }
-        for (const term of metaTerms) {
-          if (inPassage.has(term)) continue;
-          inPassage.set(term, countTerm(counts, term, metaSpellings.get(term) ?? term));
-        }
-        for (const name of splitList(analysis.names, '\n')) {
-          addInitialism(initialisms, name.split(' '));
-        }
-        engine.add({ id: passages.length, terms: analysis.terms, meta: metaText });
-        analyses.push(analysis);
-        passages.push({
+    metas.push(meta);
+    const metadata = metadataOf(meta);
+    metaTermsOfArticle.set(article.id, metadata.terms);
+    for (const { passage, analysis } of passagesOf(article, meta, options)) {
+      const inPassage = passageTerms(analysis);
+      inPassage.terms.forEach((term, i) => {
+        const info = countTerm(counts, term, inPassage.spellings[i] as string);
+        info.occurrences += inPassage.occurrences[i] ?? 0;
+        info.capitalized += inPassage.capitalized[i] ?? 0;
+      });
+      for (const term of metadata.terms) {
+        if (!inPassage.at.has(term)) countTerm(counts, term, metadata.spellings.get(term) ?? term);
+      }
+      engine.add({ id: passages.length, terms: analysis.terms, meta: metadata.text });
+      analyses.push(analysis);
+      passages.push(passage);
+    }
+  }
+  const vocabulary = new SearchableMap<TermInfo>();
+  for (const [term, info] of counts) vocabulary.set(term, info);
+  return {
+    articles,
+    passages,
+    engine,
+    vocabulary,
+    words: writtenWords(analyses),
+    metaTerms: metaTermsOfArticle,
+    metaArticles: countMetaArticles(metaTermsOfArticle),
+    initialisms: initialismsOf(metas, passages, analyses),
+    analyses,
+  };
+}
+
+/** What every passage of an article holds of its metadata (see {@link metadataOf}). */
+export interface Metadata {
+  /** The terms, once each, in the order met. */
+  terms: ReadonlySet<string>;
+  /** The terms as MiniSearch indexes them for each passage (see {@link IndexedPassage.meta}). */
+  text: string;
+  /** Each term as last written in the metadata. */
+  spellings: ReadonlyMap<string, string>;
+  /** The names in the metadata, as their words (see `namesIn`). */
+  names: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+/** Metadata already analysed, by the article metadata object its passages share. */
+const metadataCache = new WeakMap<ArticleMeta, Metadata>();
+
+/**
+ * An article's metadata as the index takes it, analysed once per metadata
+ * object: an index updated in place reads it for the articles it keeps.
+ *
+ * @example
+ * metadataOf({ id: 'a', title: 'T', titleDerived: true, author: 'Franklin D. Roosevelt', publisher: null, published: null, url: null }).text // => 'franklin d rosevelt fdr'
+ */
+export function metadataOf(meta: ArticleMeta): Metadata {
+  const cached = metadataCache.get(meta);
+  if (cached) return cached;
+  const analysis = analyzeText(metadataText(meta));
+  const terms = termsOfMetadata(analysis);
+  const spellings = new Map<string, string>();
+  forEachTerm(analysis, (term, token) => spellings.set(term, token.value));
+  const metadata = {
+    terms: new Set(terms),
+    text: terms.join(' '),
+    spellings,
+    names: namesIn(analysis),
+  };
+  metadataCache.set(meta, metadata);
+  return metadata;
+}
+
+/** A passage of an article, with the analysis it was made from. */
+export interface AnalysedPassage {
+  passage: Passage;
+  analysis: PassageAnalysis;
+}
+
+/**
+ * The passages of an article in paragraph order (boilerplate left out, long
+ * paragraphs cut into parts), each analysed or its analysis reused as
+ * `options` says; every passage shares `meta`.
+ *
+ * @example
+ * passagesOf(article, articleMeta(article), {}).length // => its content passages
+ */
+export function passagesOf(
+  article: Article,
+  meta: ArticleMeta,
+  options: BuildOptions,
+): AnalysedPassage[] {
+  const analyse = options.analyse ?? analysePassage;
+  const made: AnalysedPassage[] = [];
+  for (const paragraph of article.paragraphs) {
+    if (paragraph.boilerplate) continue;
+    const parts = splitPassages(paragraph.text);
+    parts.forEach((text, i) => {
+      const analysis = options.reuse?.get(passageKey(text)) ?? analyse(text);
+      made.push({
+        analysis,
+        passage: {
           id:
             parts.length > 1
               ? `${article.id}#${paragraph.number}.${i + 1}`
@@ -241,23 +291,113 @@ export function buildIndex(
           sentences: analysis.sentences,
           terms: analysis.terms,
           kinds: analysis.sentences.reduce((all, sentence) => all | sentence.kinds, 0),
-        });
+        },
       });
+    });
+  }
+  return made;
+}
+
+/** The distinct terms of a passage's text (see {@link passageTerms}). */
+export interface PassageTerms {
+  /** In the order first met. */
+  terms: string[];
+  /** Each term's position in {@link terms}. */
+  at: Map<string, number>;
+  /** As first written, or the term itself. */
+  spellings: string[];
+  occurrences: number[];
+  /** How many of its occurrences start with a capital. */
+  capitalized: number[];
+}
+
+/**
+ * The distinct terms of a passage's text, each with its first spelling and counts.
+ *
+ * @example
+ * passageTerms(analysePassage('Talks, talks.')).occurrences // => [2]
+ */
+export function passageTerms(analysis: PassageAnalysis): PassageTerms {
+  const found: PassageTerms = {
+    terms: [],
+    at: new Map(),
+    spellings: [],
+    occurrences: [],
+    capitalized: [],
+  };
+  const spellings = analysis.spellings.split(' ');
+  for (const term of analysis.terms.split(TERM_SEPARATOR)) {
+    if (term === '') continue;
+    const at = found.at.get(term);
+    if (at !== undefined) {
+      found.occurrences[at] = (found.occurrences[at] ?? 0) + 1;
+      continue;
+    }
+    found.at.set(term, found.terms.length);
+    found.spellings.push(spellings[found.terms.length] || term);
+    found.terms.push(term);
+    found.occurrences.push(1);
+    found.capitalized.push(0);
+  }
+  const { capitals } = analysis;
+  for (let c = 0; c + 1 < capitals.length; c += 2) {
+    const at = capitals[c] ?? -1;
+    if (at >= 0 && at < found.terms.length) {
+      found.capitalized[at] = (found.capitalized[at] ?? 0) + (capitals[c + 1] ?? 0);
     }
   }
-  const vocabulary = new SearchableMap<TermInfo>();
-  for (const [term, info] of counts) vocabulary.set(term, info);
-  return {
-    articles,
-    passages,
-    engine,
-    vocabulary,
-    words,
-    metaTerms: metaTermsOfArticle,
-    metaArticles: countMetaArticles(metaTermsOfArticle),
-    initialisms,
-    analyses,
-  };
+  return found;
+}
+
+/**
+ * The words of passage text as written (see {@link SearchIndex.words}), from
+ * the passages' analyses in passage order: a word keeps the term it was first
+ * met with, unless it is met again written otherwise ("café" for "cafe").
+ *
+ * @example
+ * writtenWords([analysePassage('Talks lasted hours.')]).get('talks') // => 'talk'
+ */
+export function writtenWords(analyses: ReadonlyArray<PassageAnalysis>): SearchableMap<string> {
+  const words = new SearchableMap<string>();
+  // The keys of `words`, asked once per word of the corpus: a Set answers faster than the tree.
+  const wordKeys = new Set<string>();
+  for (const analysis of analyses) {
+    const written = splitList(analysis.words, ' ');
+    for (let w = 0; w + 1 < written.length; w += 2) {
+      const normal = written[w] as string;
+      if (wordKeys.has(normal)) continue;
+      const folded = foldText(normal);
+      words.set(folded, written[w + 1] as string);
+      wordKeys.add(folded);
+    }
+  }
+  return words;
+}
+
+/**
+ * Names by their initials (see {@link SearchIndex.initialisms}): each
+ * article's metadata names, then its passages' names, in corpus order.
+ * `passages` and `analyses` are in article order, as an index holds them.
+ *
+ * @example
+ * initialismsOf(index.articles.map(articleMeta), index.passages, index.analyses ?? []).get('fdr')
+ */
+export function initialismsOf(
+  metas: ReadonlyArray<ArticleMeta>,
+  passages: ReadonlyArray<Passage>,
+  analyses: ReadonlyArray<PassageAnalysis>,
+): Map<string, string[]> {
+  const initialisms = new Map<string, string[]>();
+  let next = 0;
+  for (const meta of metas) {
+    for (const name of metadataOf(meta).names) addInitialism(initialisms, name);
+    for (; next < passages.length && passages[next]?.article.id === meta.id; next++) {
+      for (const name of splitList(analyses[next]?.names ?? '', '\n')) {
+        addInitialism(initialisms, name.split(' '));
+      }
+    }
+  }
+  return initialisms;
 }
 
 /**
@@ -320,15 +460,36 @@ export function analysesByKey(
   return new Map(analyses.map((analysis) => [analysis.key, analysis]));
 }
 
-/** Counts a passage for `term`, recording the term with its spelling when it is new. */
-function countTerm(counts: Map<string, TermInfo>, term: string, spelling: string): TermInfo {
+/** Where terms are counted: a map while building, the vocabulary's tree while updating. */
+export interface TermCounts {
+  get(term: string): TermInfo | undefined;
+  set(term: string, info: TermInfo): unknown;
+}
+
+/**
+ * Counts a passage for `term`, recording the term with its spelling when it is new.
+ *
+ * @example
+ * countTerm(counts, 'ukrain', 'Ukraine’s').passages // => 1 the first time
+ */
+export function countTerm(counts: TermCounts, term: string, spelling: string): TermInfo {
   let info = counts.get(term);
   if (!info) {
-    info = { passages: 0, word: spelling.replace(/['’]s$/, ''), occurrences: 0, capitalized: 0 };
+    info = { passages: 0, word: readableWord(spelling), occurrences: 0, capitalized: 0 };
     counts.set(term, info);
   }
   info.passages += 1;
   return info;
+}
+
+/**
+ * A term's readable form from its spelling: without a possessive's "'s".
+ *
+ * @example
+ * readableWord('Ukraine’s') // => 'Ukraine'
+ */
+export function readableWord(spelling: string): string {
+  return spelling.replace(/['’]s$/, '');
 }
 
 /**
@@ -342,7 +503,7 @@ export function initialsOf(name: ReadonlyArray<string>): string {
 }
 
 /** Records a name under its initials, as the terms of its words. */
-function addInitialism(initialisms: Map<string, string[]>, name: string[]): void {
+function addInitialism(initialisms: Map<string, string[]>, name: ReadonlyArray<string>): void {
   const key = initialsOf(name);
   const terms = name.filter((word) => word.replace(/\./g, '').length > 1).map(toTerm);
   if (terms.length === 0) return;

@@ -42,7 +42,7 @@ export interface PreloadTask {
 }
 
 /** The copies held, by generation: the serving one, and the next while a refresh readies it. */
-const held = new Map<number, SearchIndex>();
+const held = new Map<number, { hash: string; index: SearchIndex }>();
 /** Copies being loaded, so that two tasks needing the same one load it once. */
 const loading = new Map<number, Promise<SearchIndex>>();
 
@@ -81,9 +81,10 @@ async function editionIndex(edition: EditionFile, serving: number): Promise<Sear
   const oldest = Math.min(edition.generation, serving);
   for (const generation of held.keys()) if (generation < oldest) held.delete(generation);
   const copy = held.get(edition.generation);
-  if (copy) return copy;
+  if (copy) return copy.index;
   const newest = Math.max(-1, ...held.keys());
-  if (newest > edition.generation) return held.get(newest) as SearchIndex;
+  const newestCopy = held.get(newest);
+  if (newestCopy && newest > edition.generation) return newestCopy.index;
   let load = loading.get(edition.generation);
   if (!load) {
     load = loadEdition(edition).finally(() => loading.delete(edition.generation));
@@ -93,8 +94,10 @@ async function editionIndex(edition: EditionFile, serving: number): Promise<Sear
 }
 
 async function loadEdition(edition: EditionFile): Promise<SearchIndex> {
-  const index = await loadSnapshot(edition.path, edition.hash);
+  // A refresh that changed nothing readies the same index again: the copy held answers for it.
+  const same = [...held.values()].find((copy) => copy.hash === edition.hash);
+  const index = same?.index ?? (await loadSnapshot(edition.path, edition.hash));
   if (!index) throw new Error(`The index of edition ${edition.generation} could not be loaded.`);
-  held.set(edition.generation, index);
+  held.set(edition.generation, { hash: edition.hash, index });
   return index;
 }

@@ -4,11 +4,18 @@
  * the thread that talks to Discord. Its index is written to `task.file`, from
  * which the answer workers load their copies; the shared snapshot (for the next
  * start and the other shards) is a copy of it.
+ *
+ * The thread keeps the last index it readied, with its analyses: when the
+ * next task's serving edition is that one, the refresh updates it in place
+ * (`updateIndex`), so its cost follows what changed rather than the corpus's
+ * size. Anything else (the first task, a thread started after one died, a
+ * failed or unserved build, another process's snapshot) builds afresh.
  */
 import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { loadCorpus } from '../corpus/load.ts';
+import type { SearchIndex } from '../search/build.ts';
 import { loadAnalyses, loadSnapshot, saveSnapshot } from '../search/snapshot.ts';
 import { analyseInParallel, PARALLEL_DEFAULTS } from './analyse-parallel.ts';
 import { type EngineOutcome, summarize } from './engine.ts';
@@ -32,6 +39,12 @@ export interface BuildTask {
 }
 
 /**
+ * The index this thread readied last and the corpus hash it is of; null while
+ * a task has taken it (an update changes it in place) and after a task failed.
+ */
+let held: { hash: string; index: SearchIndex } | null = null;
+
+/**
  * Runs one {@link BuildTask}.
  *
  * @example
@@ -39,8 +52,13 @@ export interface BuildTask {
  */
 export default async function build(task: BuildTask): Promise<EngineOutcome> {
   const { gate, serving } = task;
+  // Only an index of the serving edition may be updated: the answer workers hold that one.
+  const current = serving && held?.hash === serving.hash ? held : null;
+  held = null;
   const prepared = await prepareIndex(task.request, {
     loadCorpus,
+    ...(current ? { held: current.index } : {}),
+    snapshotAnalyses: true,
     lastGood: async (ids) => {
       const index = serving ? await loadSnapshot(serving.path, serving.hash) : null;
       return index?.articles.filter((article) => ids.includes(article.id)) ?? [];
@@ -55,16 +73,25 @@ export default async function build(task: BuildTask): Promise<EngineOutcome> {
       analyseInParallel(texts, { helpers: availableParallelism() - 1, ...PARALLEL_DEFAULTS }),
     ...(gate ? { beforeIndexing: () => holdAt(gate) } : {}),
   });
-  if (prepared.status !== 'ready') return prepared;
+  if (prepared.status !== 'ready') {
+    // Nothing was built: the serving edition's index is as it was.
+    held = current;
+    return prepared;
+  }
   if (prepared.hash === null) throw new Error('The build worker needs the corpus hash.');
   const { snapshotPath } = task.request;
   let snapshot = { saved: false, saveError: null as string | null };
-  if (prepared.from === 'built') {
+  if (serving && prepared.index === current?.index && prepared.hash === serving.hash) {
+    // Nothing changed: the serving edition's file is this one's.
+    await copyFile(serving.path, task.file);
+    if (snapshotPath) snapshot = await publish(task.file, snapshotPath);
+  } else if (prepared.from !== 'snapshot') {
     await saveSnapshot(task.file, prepared.index, prepared.hash);
     if (snapshotPath) snapshot = await publish(task.file, snapshotPath);
   } else if (snapshotPath) {
     await copyFile(snapshotPath, task.file);
   }
+  if (prepared.index.analyses) held = { hash: prepared.hash, index: prepared.index };
   const handle = { generation: task.generation, hash: prepared.hash, path: task.file };
   return {
     status: 'ready',

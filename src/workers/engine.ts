@@ -46,7 +46,7 @@ export interface EditionSummary {
   passages: number;
   /** See {@link corpusDigest}. */
   digest: string;
-  from: 'snapshot' | 'built';
+  from: 'snapshot' | 'built' | 'updated';
   problems: FileProblem[];
   /** Articles whose files became unusable, served from their last good version. */
   kept: KeptArticle[];
@@ -166,7 +166,7 @@ export class InlineEngine implements IndexEngine {
     );
     if (prepared.status !== 'ready') return prepared;
     const snapshot =
-      prepared.from === 'built' && request.snapshotPath && prepared.hash !== null
+      prepared.from !== 'snapshot' && request.snapshotPath && prepared.hash !== null
         ? await writeSnapshot(request.snapshotPath, prepared.index, prepared.hash)
         : { saved: false, saveError: null };
     this.#generation += 1;

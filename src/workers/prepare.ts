@@ -10,12 +10,14 @@ import type { LoadedCorpus } from '../corpus/load.ts';
 import { type Article, type ArticleMeta, articleMeta, type FileProblem } from '../corpus/types.ts';
 import type { PassageAnalysis } from '../search/analysis.ts';
 import {
+  analysesByKey,
   type BuildOptions,
   buildIndex,
   type SearchIndex,
   textsToAnalyse,
 } from '../search/build.ts';
 import { corpusHash, loadSnapshot } from '../search/snapshot.ts';
+import { articleChanges, updateIndex } from '../search/update.ts';
 
 /** One article as `/sources` lists it: its metadata and how many paragraphs answer. */
 export interface SourceSummary extends ArticleMeta {
@@ -52,7 +54,8 @@ export type Prepared =
       index: SearchIndex;
       /** The {@link corpusHash} of the files, when a snapshot is kept or `alwaysHash`. */
       hash: string | null;
-      from: 'snapshot' | 'built';
+      /** `updated`: built by updating the held index (see {@link PrepareSteps.held}). */
+      from: 'snapshot' | 'built' | 'updated';
       problems: FileProblem[];
       /** Articles whose files became unusable, served from their last good version. */
       kept: KeptArticle[];
@@ -90,6 +93,15 @@ export interface PrepareSteps {
   analyseAll?: (texts: string[]) => Promise<PassageAnalysis[]>;
   /** Runs between reading the corpus and indexing it; tests hold a build here. Default none. */
   beforeIndexing?: () => void | Promise<void>;
+  /**
+   * The serving edition's index with its analyses, when this thread holds it
+   * and nothing else uses it: a build updates it in place (see `updateIndex`),
+   * reading only the articles that changed, and takes its last good articles
+   * and analyses from it instead of `lastGood` and `reuse`. Default none.
+   */
+  held?: SearchIndex;
+  /** Keep a loaded snapshot's analyses (see `LoadOptions.analyses`), for a later build to update it. Default false. */
+  snapshotAnalyses?: boolean;
 }
 
 /**
@@ -113,9 +125,13 @@ export async function prepareIndex(
   }
   if (request.mode === 'reload' && loaded.articles.length === 0) return { status: 'unchanged' };
   let kept: KeptArticle[] = [];
-  if (request.mode === 'build' && steps.lastGood && loaded.problems.length > 0) {
+  const { held } = steps;
+  if (request.mode === 'build' && (held || steps.lastGood) && loaded.problems.length > 0) {
     const ids = loaded.problems.map((problem) => articleIdOf(problem.file));
-    ({ kept, ...loaded } = keepLastGood(await steps.lastGood(ids), loaded));
+    const serving = held
+      ? held.articles.filter((article) => ids.includes(article.id))
+      : await (steps.lastGood as NonNullable<PrepareSteps['lastGood']>)(ids);
+    ({ kept, ...loaded } = keepLastGood(serving, loaded));
   }
   const { articles, problems } = loaded;
   if (articles.length === 0) return { status: 'empty', problems };
@@ -125,20 +141,27 @@ export async function prepareIndex(
   }
   const snapshot =
     request.mode !== 'build' && request.snapshotPath && hash !== null
-      ? await loadSnapshot(request.snapshotPath, hash)
+      ? await loadSnapshot(request.snapshotPath, hash, {
+          analyses: steps.snapshotAnalyses === true,
+        })
       : null;
   if (snapshot) return { status: 'ready', index: snapshot, hash, from: 'snapshot', problems, kept };
   if (request.mode === 'reload') return { status: 'unchanged' };
   await steps.beforeIndexing?.();
-  const reuse = new Map(steps.reuse ? await steps.reuse() : []);
+  const reuse = held?.analyses
+    ? analysesByKey(held.analyses)
+    : new Map(steps.reuse ? await steps.reuse() : []);
   if (steps.analyseAll) {
-    const texts = textsToAnalyse(articles, reuse);
+    // The held index's passages all have their analyses: only what changed is read.
+    const changes = held ? articleChanges(held.articles, articles) : null;
+    const reading = changes ? [...changes.added, ...changes.changed] : articles;
+    const texts = textsToAnalyse(reading, reuse);
     for (const analysis of await steps.analyseAll(texts)) reuse.set(analysis.key, analysis);
   }
-  const index = buildIndex(articles, {
-    reuse,
-    ...(steps.analyse ? { analyse: steps.analyse } : {}),
-  });
+  const options = { reuse, ...(steps.analyse ? { analyse: steps.analyse } : {}) };
+  const updated = held?.analyses ? updateIndex(held, articles, options) : null;
+  if (updated) return { status: 'ready', index: updated, hash, from: 'updated', problems, kept };
+  const index = buildIndex(articles, options);
   return { status: 'ready', index, hash, from: 'built', problems, kept };
 }
 

@@ -55,8 +55,7 @@ export class WorkerEngine implements IndexEngine {
       module: new URL('./build-worker.ts', import.meta.url),
       maxThreads: 1,
       niceIncrement: BACKGROUND_NICENESS,
-      // A build leaves an index's worth of garbage: the thread ends soon after, and the next refresh starts another.
-      idleTimeoutMs: 10_000,
+      // The thread stays: it holds the serving edition's index for the next refresh to update.
     });
     this.#answer = createPool({
       module: new URL('./answer-worker.ts', import.meta.url),
