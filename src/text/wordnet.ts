@@ -170,21 +170,22 @@ export class WordNet {
   #senseOffsets(pos: string, lemma: string): string[] {
     const index = this.#index(pos);
     const key = Buffer.from(`${lemma.replace(/ /g, '_')} `, 'latin1');
+    // Lines and comparisons are scanned here rather than with `indexOf`, `subarray` and
+    // `Buffer.compare`: those cross into C++ and allocate a view on each of the ~22 steps,
+    // which made a first lookup of a question's words cost most of its answer's time.
     let low = 0;
     let high = index.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const start = middle === 0 ? 0 : index.indexOf(10, middle - 1) + 1;
-      if (start === 0 && middle > 0) {
+      const start = middle === 0 ? 0 : lineEnd(index, middle - 1) + 1;
+      if (start > index.length) {
         high = middle;
         continue;
       }
-      const newline = index.indexOf(10, start);
-      const end = newline < 0 ? index.length : newline;
-      const line = index.subarray(start, end);
+      const end = lineEnd(index, start);
       // The licence header lines start with spaces and sort before every lemma.
-      const order = line[0] === 32 ? -1 : Buffer.compare(line.subarray(0, key.length), key);
-      if (order === 0) return parseIndexLine(line.toString('latin1'));
+      const order = index[start] === 32 ? -1 : comparePrefix(index, start, end, key);
+      if (order === 0) return parseIndexLine(index.toString('latin1', start, end));
       if (order < 0) low = end + 1;
       else high = middle;
     }
@@ -196,7 +197,7 @@ export class WordNet {
     return lowerCase ? lemmas.map((lemma) => lemma.toLowerCase()) : lemmas;
   }
 
-  /** A synset's lemmas (as written, spaces for underscores) and its pointers to other synsets. */
+  /** A synset's lemmas (as written, spaces for underscores) and its pointers to related words (see {@link RELATED_POINTERS}). */
   #readSynset(pos: string, offset: string): Synset {
     const key = `${pos}:${offset}`;
     let synset = this.#synsets.get(key);
@@ -231,16 +232,20 @@ export class WordNet {
       const readable = lemma && withoutMarker(lemma).replace(/_/g, ' ');
       if (readable) lemmas.push(readable);
     }
+    // Only the pointers `related` follows are kept: a common noun's synset points to
+    // hundreds of hyponyms, and an object for each made a first lookup slow.
     const pointers: Pointer[] = [];
     const pointerStart = 5 + count * 2;
     const pointerCount = Number(fields[pointerStart - 1] ?? 0);
     for (let i = 0; i < pointerCount; i++) {
       const at = pointerStart + i * 4;
-      const [symbol = '', target = '', targetPos = '', sourceTarget = '0000'] = fields.slice(
-        at,
-        at + 4,
-      );
-      pointers.push({ symbol, offset: target, pos: POS_FILES[targetPos] ?? 'noun', sourceTarget });
+      const symbol = fields[at] ?? '';
+      if (!RELATED_POINTERS.has(symbol)) continue;
+      pointers.push({
+        offset: fields[at + 1] ?? '',
+        pos: POS_FILES[fields[at + 2] ?? ''] ?? 'noun',
+        sourceTarget: fields[at + 3] ?? '0000',
+      });
     }
     return { lemmas, pointers };
   }
@@ -265,7 +270,6 @@ export class WordNet {
           const synset = this.#readSynset(pos, offset);
           const position = synset.lemmas.findIndex((lemma) => lemma.toLowerCase() === base) + 1;
           for (const pointer of synset.pointers) {
-            if (!RELATED_POINTERS.has(pointer.symbol)) continue;
             const source = Number.parseInt(pointer.sourceTarget.slice(0, 2), 16);
             if (source !== 0 && source !== position) continue;
             const targets = this.#readSynset(pointer.pos, pointer.offset).lemmas;
@@ -286,7 +290,6 @@ export class WordNet {
 }
 
 interface Pointer {
-  symbol: string;
   offset: string;
   pos: string;
   /** Which lemma of the source synset the pointer is from and which of the target it is to (hex, 00 = all). */
@@ -295,7 +298,29 @@ interface Pointer {
 
 interface Synset {
   lemmas: string[];
+  /** Only its pointers of {@link RELATED_POINTERS}. */
   pointers: Pointer[];
+}
+
+/** Where the line holding byte `from` ends: its newline, or the buffer's length. */
+function lineEnd(buffer: Buffer, from: number): number {
+  let at = from;
+  while (at < buffer.length && buffer[at] !== 10) at++;
+  return at;
+}
+
+/**
+ * Orders the line `buffer[start, end)` against `key` by its first `key.length`
+ * bytes, as `Buffer.compare(line.subarray(0, key.length), key)` would: negative,
+ * zero or positive; a line shorter than the key and equal as far as it goes sorts first.
+ */
+function comparePrefix(buffer: Buffer, start: number, end: number, key: Buffer): number {
+  const length = Math.min(end - start, key.length);
+  for (let i = 0; i < length; i++) {
+    const difference = (buffer[start + i] ?? 0) - (key[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return length < key.length ? -1 : 0;
 }
 
 /** The synset offsets listed on an index line, most frequent sense first. */
