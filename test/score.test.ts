@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { buildIndex, type SearchIndex } from '../src/search/build.ts';
 import { analyzeQuestion } from '../src/search/question.ts';
-import { scoreTerms, textHolds } from '../src/search/score.ts';
+import { scoreTerms, sentenceStrengths, textHolds } from '../src/search/score.ts';
 
 interface QuestionFile {
   answerable: Array<{ q: string }>;
@@ -17,6 +18,7 @@ function questionsOf(path: string): string[] {
 
 let index: SearchIndex;
 let searches: Array<ReturnType<typeof searchOf>>;
+let questions: string[];
 
 beforeAll(async () => {
   // The seed and two addresses whose titles name their speakers: metadata terms match many passages.
@@ -24,11 +26,12 @@ beforeAll(async () => {
     ['sotu-1941', 'sotu-1962'].includes(article.id),
   );
   index = buildIndex([...(await loadCorpus('seeds')).articles, ...addresses]);
-  searches = [
+  questions = [
     ...questionsOf('test/eval/questions.json'),
     ...questionsOf('test/eval/sotu/sotu-1941.json'),
     ...questionsOf('test/eval/sotu/sotu-1962.json'),
-  ].map(searchOf);
+  ];
+  searches = questions.map(searchOf);
 });
 
 /** The terms ranking would search for a question, each with a boost that depends on it. */
@@ -102,5 +105,64 @@ describe('scoreTerms', () => {
     }
     expect(wrong).toEqual([]);
     expect(held).toBeGreaterThan(1000);
+  });
+});
+
+type Concepts = ReadonlyArray<{ terms: ReadonlyMap<string, number> }>;
+
+/** What `sentenceStrengths` must give: each sentence's terms split into a set, as ranking read them before. */
+function strengthsBySplitting(concepts: Concepts, terms: string): number[][] {
+  return terms.split('\n').map((line) => {
+    const held = new Set(line.split(' '));
+    return concepts.map((concept) => {
+      let strength = 0;
+      for (const [term, value] of concept.terms)
+        if (held.has(term)) strength = Math.max(strength, value);
+      return strength;
+    });
+  });
+}
+
+function strengthsInPlace(concepts: Concepts, terms: string): number[][] {
+  const { sentences, strengths } = sentenceStrengths(concepts, terms);
+  return Array.from({ length: sentences }, (_, sentence) =>
+    concepts.map((_, position) => strengths[sentence * concepts.length + position] ?? 0),
+  );
+}
+
+describe('sentenceStrengths', () => {
+  it("reads every passage's sentences as splitting them does, for every question", () => {
+    let matched = 0;
+    // Every third question keeps the test quick; each is read against every passage.
+    for (const question of questions.filter((_, i) => i % 3 === 0)) {
+      const { concepts } = analyzeQuestion(index, question);
+      for (const passage of index.passages) {
+        const expected = strengthsBySplitting(concepts, passage.terms);
+        expect(strengthsInPlace(concepts, passage.terms)).toEqual(expected);
+        matched += expected.flat().filter((strength) => strength > 0).length;
+      }
+    }
+    expect(matched).toBeGreaterThan(1000);
+  });
+
+  it('counts whole terms only, in any sentence, with terms that hold one another', () => {
+    const word = fc.constantFrom('a', 'ab', 'ba', 'aba', 'b', '');
+    const sentence = fc.array(word, { maxLength: 6 }).map((words) => words.join(' '));
+    const text = fc
+      .array(sentence, { minLength: 1, maxLength: 5 })
+      .map((lines) => lines.join('\n'));
+    const concept = fc
+      .array(
+        fc.tuple(fc.constantFrom('a', 'ab', 'ba', 'aba', 'b'), fc.constantFrom(1, 0.5, 0.25)),
+        {
+          maxLength: 3,
+        },
+      )
+      .map((entries) => ({ terms: new Map(entries) }));
+    fc.assert(
+      fc.property(text, fc.array(concept, { maxLength: 4 }), (terms, concepts) => {
+        expect(strengthsInPlace(concepts, terms)).toEqual(strengthsBySplitting(concepts, terms));
+      }),
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   type Question,
 } from '../search/question.ts';
 import { type RankedPassage, rankPassages } from '../search/rank.ts';
+import { sentenceStrengths } from '../search/score.ts';
 import { WEIGHTS, type Weights } from '../search/weights.ts';
 import { cleanInput } from '../text/normalize.ts';
 import type { WordNet } from '../text/wordnet.ts';
@@ -408,21 +409,17 @@ function toAnswerPassage(
 function bestSentenceOf(concepts: ReadonlyArray<Concept>, passage: Passage): number {
   let best = 0;
   let bestScore = 0;
-  passage.terms.split('\n').forEach((line, i) => {
-    const terms = new Set(line.split(' '));
+  const { sentences, strengths } = sentenceStrengths(concepts, passage.terms);
+  for (let i = 0; i < sentences; i++) {
     let score = 0;
-    for (const concept of concepts) {
-      let strength = 0;
-      for (const [term, value] of concept.terms) {
-        if (terms.has(term)) strength = Math.max(strength, value);
-      }
-      score += concept.weight * strength;
+    for (let position = 0; position < concepts.length; position++) {
+      score += (concepts[position]?.weight ?? 0) * (strengths[i * concepts.length + position] ?? 0);
     }
     if (score > bestScore) {
       best = i;
       bestScore = score;
     }
-  });
+  }
   return best;
 }
 

@@ -1,6 +1,6 @@
 import type { Passage, SearchIndex } from './build.ts';
 import { EXPECTED_KINDS, type Question } from './question.ts';
-import { scoreTerms, textHolds } from './score.ts';
+import { scoreTerms, sentenceStrengths, textHolds } from './score.ts';
 import { WEIGHTS, type Weights } from './weights.ts';
 
 /** A passage found for a question, with how well it matched. */
@@ -212,15 +212,15 @@ function sentenceCoverage(
   const fromMetadata = question.concepts.map(
     (concept, position) => (strength[position] ?? 0) > 0 && !passageHolds(passage, concept),
   );
-  for (const line of passage.terms.split('\n')) {
-    const terms = new Set(line.split(' '));
+  const { concepts } = question;
+  const { sentences, strengths } = sentenceStrengths(concepts, passage.terms);
+  for (let sentence = 0; sentence < sentences; sentence++) {
     let covered = 0;
-    question.concepts.forEach((concept, position) => {
-      let here = 0;
-      for (const [term, value] of concept.terms) if (terms.has(term)) here = Math.max(here, value);
+    for (let position = 0; position < concepts.length; position++) {
+      let here = strengths[sentence * concepts.length + position] ?? 0;
       if (here === 0 && fromMetadata[position]) here = strength[position] ?? 0;
-      covered += concept.weight * here;
-    });
+      covered += (concepts[position]?.weight ?? 0) * here;
+    }
     best = Math.max(best, covered / totalWeight);
   }
   return best;

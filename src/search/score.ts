@@ -145,3 +145,62 @@ export function textHolds(
     return postings !== undefined && document !== undefined && postings.has(document);
   };
 }
+
+/** Reused by {@link sentenceStrengths}: grown when a passage needs more, never per call. */
+let strengthsScratch = new Float64Array(256);
+let sentenceStarts = new Int32Array(32);
+
+/**
+ * How strongly each sentence of a passage matches each of a question's
+ * concepts, read from the passage's terms (terms joined by spaces, sentences
+ * by newlines) in place: `strengths[s * concepts.length + c]` is the greatest
+ * strength among concept `c`'s terms that sentence `s` holds as a whole term,
+ * 0 for none: what a set of each sentence's split terms would give. Splitting
+ * made hundreds of strings and sets per answer, most of what an answer left for
+ * the garbage collector. `strengths` is reused by the next call: read it before.
+ *
+ * @example
+ * const { sentences, strengths } = sentenceStrengths(question.concepts, passage.terms);
+ * strengths[0] // => 1 when the first sentence holds the first concept's own word
+ */
+export function sentenceStrengths(
+  concepts: ReadonlyArray<{ readonly terms: ReadonlyMap<string, number> }>,
+  terms: string,
+): { sentences: number; strengths: Float64Array } {
+  let sentences = 1;
+  for (let at = terms.indexOf('\n'); at >= 0; at = terms.indexOf('\n', at + 1)) {
+    if (sentences === sentenceStarts.length) {
+      const grown = new Int32Array(sentences * 2);
+      grown.set(sentenceStarts);
+      sentenceStarts = grown;
+    }
+    sentenceStarts[sentences++] = at + 1;
+  }
+  const count = concepts.length;
+  if (strengthsScratch.length < sentences * count) {
+    strengthsScratch = new Float64Array(sentences * count * 2);
+  }
+  const strengths = strengthsScratch;
+  strengths.fill(0, 0, sentences * count);
+  for (let position = 0; position < count; position++) {
+    for (const [term, value] of (concepts[position] as (typeof concepts)[number]).terms) {
+      // An index term is never empty; an empty one would match everywhere and loop forever.
+      if (term === '') continue;
+      let sentence = 0;
+      for (let at = terms.indexOf(term); at >= 0; at = terms.indexOf(term, at + 1)) {
+        if (!isWholeTerm(terms, at, term.length)) continue;
+        while (sentence + 1 < sentences && (sentenceStarts[sentence + 1] ?? 0) <= at) sentence++;
+        const slot = sentence * count + position;
+        if (value > (strengths[slot] ?? 0)) strengths[slot] = value;
+      }
+    }
+  }
+  return { sentences, strengths };
+}
+
+/** Whether `terms[at, at + length)` is a whole term: bounded by a space, a newline or an end. */
+function isWholeTerm(terms: string, at: number, length: number): boolean {
+  const before = at === 0 ? 32 : terms.charCodeAt(at - 1);
+  const after = at + length === terms.length ? 32 : terms.charCodeAt(at + length);
+  return (before === 32 || before === 10) && (after === 32 || after === 10);
+}
