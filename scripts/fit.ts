@@ -20,6 +20,11 @@
  * 3. Validation, leave one article out: every weight configuration the ascent
  *    tried is chosen again on the other articles alone, with its threshold,
  *    and scored on the article left out. The figures go into the file.
+ * 4. The trade-off of the threshold, printed for the fitted weights: for the
+ *    other articles together and for the seed, what share of unanswerable
+ *    questions is refused at each share of answerable ones refused. The rules
+ *    refuse some answerable questions whatever the threshold; the rest is the
+ *    threshold's room.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -144,9 +149,9 @@ function refuses(o: Outcome, refusal: Refusal): boolean {
 }
 
 /** The highest threshold that refuses at most the allowed share of answerable questions. */
-function fitThreshold(all: Outcome[], rules: Rules): number {
+function fitThreshold(all: Outcome[], rules: Rules, share = MAX_ANSWERABLE_REFUSED): number {
   const answerable = all.filter((o) => o.answerable);
-  const allowed = Math.floor(answerable.length * MAX_ANSWERABLE_REFUSED);
+  const allowed = Math.floor(answerable.length * share);
   const alreadyRefused = answerable.filter((o) => refuses(o, { ...rules, threshold: 0 })).length;
   const confidences = answerable
     .filter((o) => !refuses(o, { ...rules, threshold: 0 }))
@@ -197,6 +202,29 @@ function fitRefusal(train: Outcome[]): Refusal {
   };
   // The first of equal gains: a rule stays off unless it gains.
   return candidates.reduce((a, b) => (gain(b) > gain(a) ? b : a));
+}
+
+/** Shares of answerable questions refused at which {@link tradeOff} reads the curve. */
+const CURVE_POINTS = [0.03, 0.04, 0.05, 0.06, 0.08, 0.1];
+
+/**
+ * The threshold's trade-off on some outcomes, with the rules as fitted: for
+ * each share of answerable questions it may refuse in all, the highest
+ * threshold that keeps within it and what it then refuses. A line per share,
+ * then the fitted threshold's own line.
+ */
+function tradeOff(outcomes: Outcome[], refusal: Refusal): string[] {
+  const answerable = outcomes.filter((o) => o.answerable);
+  const line = (label: string, threshold: number) => {
+    const f = figures(outcomes, { ...refusal, threshold });
+    const percent = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+    return `    ${label.padEnd(10)} threshold ${threshold.toFixed(4)}: abstains answerable ${percent(f.abstainAnswerable)}, unanswerable ${percent(f.abstainUnanswerable)}, hit@1 ${f.hitAt1.toFixed(3)}`;
+  };
+  const lines = CURVE_POINTS.map((share) => {
+    const threshold = fitThreshold(answerable, refusal, share);
+    return line(`≤ ${Math.round(share * 100)}%`, threshold);
+  });
+  return [...lines, line('fitted', refusal.threshold)];
 }
 
 async function loadArticles(): Promise<Article[]> {
@@ -294,6 +322,14 @@ async function main() {
   console.log('fitted on all dev articles:', fitted);
   console.log('leave one article out, pooled:', pooled);
   for (const [name, f] of Object.entries(validation)) console.log(`  ${name}:`, f);
+  const seedAt = articles.findIndex((article) => article.name === 'seed');
+  const groups: Array<[string, Outcome[]]> = [
+    ['other articles', bestOutcomes.filter((_, i) => i !== seedAt).flat()],
+    ['seed', bestOutcomes[seedAt] ?? []],
+  ];
+  console.log("the threshold's trade-off, fitted weights and rules:");
+  for (const [name, group] of groups)
+    console.log(`  ${name}:\n${tradeOff(group, refusal).join('\n')}`);
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   const file = {
     note: 'Written by `npm run fit` (scripts/fit.ts); see src/search/weights.ts for what each weight means.',
