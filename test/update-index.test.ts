@@ -69,7 +69,7 @@ function shortened(article: Article, count: number): Article {
   return { ...article, paragraphs: article.paragraphs.slice(0, count) };
 }
 
-/** Eval questions about these articles, and some with no answer. */
+/** Some eval questions about these articles, and some with no answer. */
 function questions(): string[] {
   const sets = ['test/eval/questions.json', 'test/eval/sotu/sotu-1947.json'];
   return sets.flatMap((path) => {
@@ -77,7 +77,7 @@ function questions(): string[] {
       answerable: Array<{ q: string }>;
       unanswerable: Array<{ q: string }>;
     };
-    return [...set.answerable, ...set.unanswerable].map((question) => question.q);
+    return [...set.answerable.slice(0, 16), ...set.unanswerable.slice(0, 4)].map((q) => q.q);
   });
 }
 
@@ -153,6 +153,20 @@ describe('updateIndex', () => {
     const twice = updateIndex(once as SearchIndex, before, { reuse: analyses });
     const fresh = buildIndex(before, { reuse: analyses });
     expectSameContents(twice as SearchIndex, fresh);
+  });
+
+  it('returns null, changing nothing, when an article’s metadata no longer gives the terms indexed', () => {
+    const previous = buildIndex(before, { reuse: analyses });
+    const id = 'sotu-1947';
+    // As if the metadata were analysed otherwise now than when it was indexed.
+    const passages = previous.passages.map((passage) =>
+      passage.article.id === id
+        ? { ...passage, article: { ...passage.article, author: 'Someone Else' } }
+        : passage,
+    );
+    const edited = before.map((a) => (a.id === id ? { ...a, title: `${a.title}.` } : a));
+    expect(updateIndex({ ...previous, passages }, edited, { reuse: analyses })).toBeNull();
+    expectSameContents(previous, buildIndex(before, { reuse: analyses }));
   });
 
   it('returns the same index when nothing changed, and null when most of it did', () => {

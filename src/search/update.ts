@@ -5,6 +5,7 @@ import {
   type BuildOptions,
   countMetaArticles,
   countTerm,
+  ENGINE_OPTIONS,
   initialismsOf,
   type Metadata,
   metadataOf,
@@ -146,6 +147,14 @@ export function updateIndex(
 
   const engine = previous.engine;
   const internals = engine as unknown as EngineInternals;
+  // Taken out as it was put in: metadata is analysed again here, so check it still gives those terms.
+  for (const id of outgoing) {
+    const range = oldRanges.get(id);
+    const passage = range ? previous.passages[range.start] : undefined;
+    if (passage && !indexedWith(internals, range?.start ?? -1, metadataOf(passage.article).text)) {
+      return null;
+    }
+  }
   const vocabulary = previous.vocabulary as SearchableMap<TermInfo>;
   /** Terms whose passages changed: their readable word may come from another passage now. */
   const touched = new Set<string>();
@@ -243,6 +252,29 @@ export function updateIndex(
     analyses: nextAnalyses,
   };
 }
+
+/**
+ * Whether the engine's document at passage `position` holds exactly these
+ * metadata terms, each as often: what `remove` needs to take it out whole.
+ * wink-nlp's tokenizer learns as it reads, so metadata analysed again in
+ * another thread than the one that built the index could differ.
+ */
+function indexedWith(internals: EngineInternals, position: number, meta: string): boolean {
+  const shortId = internals._idToShortId.get(position);
+  if (shortId === undefined) return false;
+  const tokens = ENGINE_OPTIONS.tokenize?.(meta, META_FIELD) ?? [];
+  if (internals._fieldLength.get(shortId)?.[META_FIELD_ID] !== new Set(tokens).size) return false;
+  const counts = new Map<string, number>();
+  for (const term of tokens) if (term) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const [term, count] of counts) {
+    if (internals._index.get(term)?.get(META_FIELD_ID)?.get(shortId) !== count) return false;
+  }
+  return true;
+}
+
+/** The metadata field, and its number in MiniSearch (its place in `ENGINE_OPTIONS.fields`). */
+const META_FIELD = 'meta';
+const META_FIELD_ID = ENGINE_OPTIONS.fields.indexOf(META_FIELD);
 
 /** Where each article's passages are in an index: they are contiguous, in article order. */
 function passageRanges(
