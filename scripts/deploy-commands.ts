@@ -4,13 +4,22 @@
  * Exit codes: 0 done, 1 Discord refused or could not be reached (one sentence
  * says which), 2 configuration error.
  */
-import { commands } from '../commands/index.ts';
 import { loadConfigOrExit, requireDeployConfig } from '../src/config.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
-import { discordHost, explainLoginError } from '../src/discord/startup.ts';
-import { chooseLogFormat, createLogger, describeError } from '../src/log.ts';
 
 const config = loadConfigOrExit(requireDeployConfig);
+// Loaded once the configuration holds, so that a missing variable is reported at once, not after
+// discord.js and the commands (with the index code they answer with) have loaded.
+const [
+  { commands },
+  { deployCommands },
+  { discordHost, explainLoginError },
+  { chooseLogFormat, createLogger, describeError },
+] = await Promise.all([
+  import('../commands/index.ts'),
+  import('../src/discord/deploy.ts'),
+  import('../src/discord/startup.ts'),
+  import('../src/log.ts'),
+]);
 const logger = createLogger({
   level: config.logLevel,
   format: chooseLogFormat(config.logFormat),
