@@ -159,6 +159,8 @@ describe('as a process', { timeout: START_WAIT_MS + 60_000 }, () => {
         SEEDS_DIR: join(workDir, 'seeds'),
         SNAPSHOT_PATH: 'off',
         LOG_LEVEL: 'debug',
+        // What reaches the log does not depend on the number of answer threads: one is enough.
+        ANSWER_WORKERS: '1',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

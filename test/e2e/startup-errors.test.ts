@@ -49,9 +49,15 @@ function errorLines(bot: RunningProcess) {
   return logLines(bot.stderr()).filter((line) => Number(line.level) >= 50);
 }
 
-/** `npm start` in the work folder with these variables only. */
+/**
+ * `npm start` in the work folder with these variables only. One answer thread: the bot loads its
+ * articles while it connects, and how it fails to connect does not depend on their number.
+ */
 function start(env: Record<string, string>): RunningProcess {
-  const bot = runProcess('src/main.ts', { cwd: workDir, env: { SNAPSHOT_PATH: 'off', ...env } });
+  const bot = runProcess('src/main.ts', {
+    cwd: workDir,
+    env: { SNAPSHOT_PATH: 'off', ANSWER_WORKERS: '1', ...env },
+  });
   children.push(bot);
   return bot;
 }
