@@ -2,8 +2,9 @@
  * The real entry points as processes: `node --import tsx src/main.ts` (as `npm start` runs it) answers `/ask`
  * through the fake Discord and exits 0 on SIGTERM; a bad variable exits 2;
  * `scripts/deploy-commands.ts` registers the commands. Each process runs in
- * an empty temporary folder, so a developer's `.env` cannot leak in. The
- * processes run concurrently (each spends most of its time starting up).
+ * an empty temporary folder, so a developer's `.env` cannot leak in. One bot
+ * serves the scenarios of a running bot; the processes that exit at once
+ * run concurrently.
  */
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { list, replyOf } from './bot-harness.ts';
 import { ACK_DEADLINE_MS, FakeDiscord, type Json } from './fake-discord.ts';
 import {
@@ -51,22 +52,56 @@ function servesQuestions(lines: Json[]): boolean {
   return ['ready', 'library open'].every((msg) => lines.some((l) => l.msg === msg));
 }
 
-// Each bot starts its worker threads (TypeScript loaded in each) and loads the corpus in them;
-// three at once on a busy machine take longer than vitest's default 20 s.
-describe.concurrent('npm start', { timeout: 60_000 }, () => {
-  it('answers /ask as a real process and exits 0 on SIGTERM', async ({ expect }) => {
-    const bot = run('src/main.ts', {
+const owner = { id: '300000000000000001', username: 'owner' };
+
+// One bot for the scenarios of a running bot (they do not interfere: an answer, then a source
+// added, then the stop), since each start costs its worker threads (TypeScript loaded in each) and
+// the corpus: seconds of CPU, over 20 s on a busy machine.
+describe('npm start with a token', { timeout: 60_000 }, () => {
+  let bot: RunningProcess;
+  let server: http.Server;
+  let url: string;
+  const userAgents: Array<string | undefined> = [];
+  /** Every interaction token the bot was given: none may reach its log. */
+  const interactionTokens: string[] = [];
+
+  beforeAll(async () => {
+    const article = readFileSync(join(ROOT, 'test/fixtures/html/article.html'), 'utf8');
+    server = http.createServer((req, res) => {
+      userAgents.push(req.headers['user-agent']);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(article);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}/bridge`;
+    bot = run('src/main.ts', {
       DISCORD_TOKEN: fake.token,
       DISCORD_REST_API: fake.restBase,
       SEEDS_DIR: join(workDir, 'seeds'),
       SNAPSHOT_PATH: 'off',
+      OWNER_IDS: owner.id,
+      ALLOW_LOOPBACK_SOURCES: 'true',
+      SOURCE_ALLOWED_PORTS: `80,443,${port}`,
+      SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
+      SOURCE_FETCH_TIMEOUT_MS: '3000',
+      // Processes run at once on a small machine: one answer thread is enough.
       ANSWER_WORKERS: '1',
     });
     await waitForLog(bot, servesQuestions, 'the ready and library open log lines');
+  });
+
+  afterAll(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('answers /ask as a real process', async () => {
     const ask = fake.sendSlashCommand({
       name: 'ask',
       options: { question: 'Who led Ukraine’s delegation?' },
     });
+    interactionTokens.push(ask.token);
     // Under load the bot defers (type 5) and edits its answer in later: check
     // what the user sees once answered and the body that carried it.
     const { message, sent } = await replyOf(fake, ask);
@@ -75,71 +110,41 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
       '**Ukraine’s delegation was led by defence minister Rustem Umerov.**',
     );
     expect(sent.allowed_mentions).toEqual({ parse: [] });
+  });
 
+  it('adds a source for an owner, fetching as the source variables say', async () => {
+    const add = fake.sendSlashCommand({
+      name: 'sources',
+      options: [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: url }] }],
+      user: owner,
+    });
+    interactionTokens.push(add.token);
+    // A fetch, the page read in a worker started for it, and a rebuild in the build worker.
+    await fake.waitForResponse(add);
+    const [embed] = list(fake.originalMessage(add)?.embeds);
+    expect(embed?.title).toBe('✅ Source added');
+    expect(userAgents).toEqual(['talkbot-process-test/1.0']);
+    expect(logLines(bot.stderr()).map((l) => l.msg)).toContain(
+      'ALLOW_LOOPBACK_SOURCES is on: article URLs on this machine can be fetched',
+    );
+  });
+
+  it('exits 0 on SIGTERM, having logged no token', async () => {
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
     const lines = logLines(bot.stderr());
     expect(lines.map((l) => l.msg)).toEqual(
       expect.arrayContaining(['ready', 'shutting down', 'stopped']),
     );
-    expect(bot.stderr()).not.toContain(fake.token);
-    expect(bot.stderr()).not.toContain(ask.token);
+    expect(interactionTokens).toHaveLength(2);
+    for (const secret of [fake.token, ...interactionTokens]) {
+      expect(bot.stderr()).not.toContain(secret);
+    }
     await fake.waitFor(() => fake.openGatewayConnections === 0);
   });
+});
 
-  it('adds a source for an owner, fetching as the source variables say', async ({ expect }) => {
-    const userAgents: Array<string | undefined> = [];
-    const article = readFileSync(join(ROOT, 'test/fixtures/html/article.html'), 'utf8');
-    const server = http.createServer((req, res) => {
-      userAgents.push(req.headers['user-agent']);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(article);
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as AddressInfo;
-    const url = `http://127.0.0.1:${port}/bridge`;
-    // A fake of its own: two bots on one fake would share its interactions.
-    const ownFake = await FakeDiscord.start({ interactionTimeoutMs: ACK_DEADLINE_MS });
-    const seedsDir = await mkdtemp(join(workDir, 'seeds-sources-'));
-    await cp(join(ROOT, 'seeds'), seedsDir, { recursive: true });
-    const owner = { id: '300000000000000001', username: 'owner' };
-    try {
-      const bot = run('src/main.ts', {
-        DISCORD_TOKEN: ownFake.token,
-        DISCORD_REST_API: ownFake.restBase,
-        SEEDS_DIR: seedsDir,
-        SNAPSHOT_PATH: 'off',
-        OWNER_IDS: owner.id,
-        ALLOW_LOOPBACK_SOURCES: 'true',
-        SOURCE_ALLOWED_PORTS: `80,443,${port}`,
-        SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
-        SOURCE_FETCH_TIMEOUT_MS: '3000',
-        // These processes run at once on a small machine: one answer thread each is enough.
-        ANSWER_WORKERS: '1',
-      });
-      await waitForLog(bot, servesQuestions, 'the ready and library open log lines');
-      const add = ownFake.sendSlashCommand({
-        name: 'sources',
-        options: [{ name: 'add', type: 1, options: [{ name: 'url', type: 3, value: url }] }],
-        user: owner,
-      });
-      // A fetch, the page read in a worker started for it, and a rebuild in the build worker.
-      await ownFake.waitForResponse(add);
-      const [embed] = list(ownFake.originalMessage(add)?.embeds);
-      expect(embed?.title).toBe('✅ Source added');
-      expect(userAgents).toEqual(['talkbot-process-test/1.0']);
-      expect(logLines(bot.stderr()).map((l) => l.msg)).toContain(
-        'ALLOW_LOOPBACK_SOURCES is on: article URLs on this machine can be fetched',
-      );
-      bot.child.kill('SIGTERM');
-      expect(await bot.exited).toBe(0);
-    } finally {
-      await ownFake.close();
-      server.closeAllConnections();
-      server.close();
-    }
-  });
-
+describe.concurrent('npm start', { timeout: 60_000 }, () => {
   it('exits 2 naming a malformed variable', async ({ expect }) => {
     const bot = run('src/main.ts', {
       LOG_LEVEL: 'loud',
