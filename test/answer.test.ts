@@ -212,6 +212,31 @@ describe('one question model', () => {
     expect(analyzeQuestion(index, 'How many prisoners?').expects).toBe('number');
   });
 
+  it.each([
+    ['What is the closing date for the prison?', 'time'],
+    ['What was the total cost of the war?', 'number'],
+    ['What percentage of voters agreed?', 'number'],
+    ["what's the new corporate tax rate reagan wants", 'number'],
+    ['Which city hosted the talks?', 'place'],
+    ['Which leader signed the treaty?', 'person'],
+    ['What did Zelensky say about the talks?', null],
+    ['What is the plan?', null],
+  ] as const)('reads what %j asks for from the noun after what/which: %s', (text, expects) => {
+    expect(analyzeQuestion(index, text).expects).toBe(expects);
+  });
+
+  it('refuses a noun-headed question when no passage that matches holds its kind', () => {
+    const undated = buildIndex([
+      madeUp('prison', {}, ['The president wants to close the prison at Guantanamo.']),
+    ]);
+    const question = 'What is the closing date for the prison at Guantanamo?';
+    expect(answer(undated, question).code).toBe('missing-type');
+    const dated = buildIndex([
+      madeUp('prison', {}, ['The president will close the prison at Guantanamo on 1 May 2010.']),
+    ]);
+    expect(answer(dated, question).code).toBeUndefined();
+  });
+
   it('reads a misspelt word as the word of the articles', () => {
     const question = analyzeQuestion(index, 'negotiatons in Istanbul');
     expect(question.concepts[0]?.status).toBe('expanded');

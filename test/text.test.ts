@@ -130,6 +130,22 @@ describe('WordNet', () => {
     expect(wordNetPartOfSpeech('PROPN')).toBeUndefined();
     wordnet.close();
   });
+
+  it('finds the first category a noun is a kind of, by its hypernyms', () => {
+    const wordnet = new WordNet();
+    const categories = [
+      ['time_unit', 'time'],
+      ['quantity', 'number'],
+      ['location', 'place'],
+    ] as const;
+    // A date is a day, a time unit, which WordNet files under "measure" too: the first listed wins.
+    expect(wordnet.nounCategory('dates', categories)).toBe('time');
+    expect(wordnet.nounCategory('number', categories)).toBe('number');
+    expect(wordnet.nounCategory('city', categories)).toBe('place');
+    expect(wordnet.nounCategory('plan', categories)).toBeNull();
+    expect(wordnet.nounCategory('xyzzy', categories)).toBeNull();
+    wordnet.close();
+  });
 });
 
 describe('chat markup', () => {

@@ -75,6 +75,25 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'what year': 'time',
   'which year': 'time',
 };
+/**
+ * What "what/which" + noun asks for, by the WordNet category the noun is a kind
+ * of ("date" is a time unit, "cost" a monetary value, "percentage" a magnitude
+ * relation). Each names that lemma's most frequent WordNet sense; times come
+ * before numbers because WordNet files time units under "measure".
+ */
+const NOUN_EXPECTATIONS: ReadonlyArray<readonly [string, Expectation]> = [
+  ['time_period', 'time'],
+  ['time_unit', 'time'],
+  ['point_in_time', 'time'],
+  ['quantity', 'number'],
+  ['magnitude', 'number'],
+  ['magnitude_relation', 'number'],
+  ['monetary_value', 'number'],
+  ['location', 'place'],
+  ['person', 'person'],
+];
+/** Between "what/which" and the noun it asks for: "is", "the", "total" in "What is the total cost". */
+const BEFORE_HEAD = new Set(['AUX', 'DET', 'ADJ', 'ADV', 'NUM', 'PROPN']);
 const INTERROGATIVES = new Set([
   'who',
   'whom',
@@ -125,7 +144,12 @@ export function analyzeQuestion(
       ? `${wh.normal} ${next}`
       : wh.normal
     : null;
-  const expects = questionWord ? (EXPECTATIONS[questionWord] ?? null) : null;
+  const expects = questionWord
+    ? (EXPECTATIONS[questionWord] ??
+      (wh?.normal === 'what' || wh?.normal === 'which'
+        ? headNounExpectation(words.slice(whAt + 1), wordnet)
+        : null))
+    : null;
   const yesNo = !wh && words[0]?.pos === 'AUX';
   const documents = Math.max(1, index.passages.length);
   const idf = (passages: number) => Math.log(1 + (documents - passages + 0.5) / (passages + 0.5));
@@ -165,6 +189,29 @@ export function analyzeQuestion(
     topic: Object.freeze(topic),
     concepts: Object.freeze(concepts.map((concept) => Object.freeze(concept))),
   });
+}
+
+/**
+ * What the noun a "what/which" question asks for names, by WordNet: the last
+ * noun of the first run of nouns after the interrogative ("cost" in "What was the
+ * total cost of …"), when only a form of "be", determiners, adjectives, adverbs,
+ * numbers and names come before it ("What did Obama say" asks for no noun).
+ */
+function headNounExpectation(after: readonly Token[], wordnet: WordNet): Expectation | null {
+  let at = 0;
+  while (
+    after[at] &&
+    BEFORE_HEAD.has(after[at]?.pos ?? '') &&
+    (after[at]?.pos !== 'AUX' || after[at]?.lemma === 'be')
+  )
+    at++;
+  // The last common noun of the run: a name tagged as a noun ("reagan") is no head.
+  let head: string | undefined;
+  for (; after[at]?.pos === 'NOUN'; at++) {
+    const lemma = after[at]?.lemma || after[at]?.normal || '';
+    if (wordnet.kind(lemma) === 'common') head = lemma;
+  }
+  return head ? wordnet.nounCategory(head, NOUN_EXPECTATIONS) : null;
 }
 
 /** Words shorter than this are never read as misspellings: too many words are one edit away. */

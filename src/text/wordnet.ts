@@ -32,6 +32,8 @@ const SENSES_PER_WORD = 2;
 const RELATED_POINTERS = new Set(['+', '!', '\\']);
 /** Fewer senses than for synonyms: related words drift further from the meaning. */
 const RELATED_SENSES = 2;
+/** Hypernym and instance-hypernym pointers ("@", "@i"): what a synset is a kind or an instance of. */
+const HYPERNYM_POINTERS = new Set(['@', '@i']);
 /** The data file of each part-of-speech letter in WordNet pointers. */
 const POS_FILES: Readonly<Record<string, string>> = {
   n: 'noun',
@@ -235,11 +237,15 @@ export class WordNet {
     // Only the pointers `related` follows are kept: a common noun's synset points to
     // hundreds of hyponyms, and an object for each made a first lookup slow.
     const pointers: Pointer[] = [];
+    const hypernyms: string[] = [];
     const pointerStart = 5 + count * 2;
     const pointerCount = Number(fields[pointerStart - 1] ?? 0);
     for (let i = 0; i < pointerCount; i++) {
       const at = pointerStart + i * 4;
       const symbol = fields[at] ?? '';
+      if (HYPERNYM_POINTERS.has(symbol) && fields[at + 2] === pos[0]) {
+        hypernyms.push(fields[at + 1] ?? '');
+      }
       if (!RELATED_POINTERS.has(symbol)) continue;
       pointers.push({
         offset: fields[at + 1] ?? '',
@@ -247,7 +253,41 @@ export class WordNet {
         sourceTarget: fields[at + 3] ?? '0000',
       });
     }
-    return { lemmas, pointers };
+    return { lemmas, pointers, hypernyms };
+  }
+
+  /**
+   * The first of `categories` that a noun is a kind of: each category is named by
+   * a lemma and means that lemma's most frequent noun sense; the word's own most
+   * frequent senses are tried in order, and each follows its hypernyms up to
+   * WordNet's root. Null when the word is no noun WordNet knows or reaches none.
+   *
+   * @example
+   * new WordNet().nounCategory('year', [['time_period', 'time'], ['location', 'place']]) // => 'time'
+   */
+  nounCategory<T extends string>(
+    word: string,
+    categories: ReadonlyArray<readonly [lemma: string, category: T]>,
+  ): T | null {
+    const targets = categories.map(
+      ([lemma, category]) => [this.#senseOffsets('noun', lemma)[0], category] as const,
+    );
+    for (const base of baseForms(word)) {
+      const offsets = this.#senseOffsets('noun', base);
+      for (const offset of offsets.slice(0, SENSES_PER_WORD)) {
+        const reached = new Set<string>();
+        const queue = [offset];
+        for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+          if (reached.has(next)) continue;
+          reached.add(next);
+          queue.push(...this.#readSynset('noun', next).hypernyms);
+        }
+        const found = targets.find(([target]) => target !== undefined && reached.has(target));
+        if (found) return found[1];
+      }
+      if (offsets.length > 0) break;
+    }
+    return null;
   }
 
   /**
@@ -300,6 +340,8 @@ interface Synset {
   lemmas: string[];
   /** Only its pointers of {@link RELATED_POINTERS}. */
   pointers: Pointer[];
+  /** Offsets of the synsets it is a kind or an instance of, in its own part of speech. */
+  hypernyms: string[];
 }
 
 /** Where the line holding byte `from` ends: its newline, or the buffer's length. */
