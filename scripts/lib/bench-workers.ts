@@ -75,7 +75,7 @@ export async function measureWorkers(
   const rawBefore = rawBuild(ratioCorpus);
   const ratio = await withLibrary(ratioCorpus, progress, async (library, _engine, seedsDir) => {
     const unchanged = await refreshed(library);
-    await changeOneArticle(seedsDir);
+    await changeArticles(seedsDir, 1);
     const changed = await refreshed(library);
     return { unchanged, changed };
   });
@@ -107,11 +107,13 @@ const NOT_MEASURED = {
 
 /** The main thread's event-loop delay during a refresh of a large corpus, and an answer worker's memory. */
 function measureDelay(delayCorpus: () => Article[], progress: (line: string) => void) {
-  return withLibrary(delayCorpus, progress, async (library, engine) => {
+  return withLibrary(delayCorpus, progress, async (library, engine, seedsDir) => {
     const idle = monitorEventLoopDelay({ resolution: 1 });
     idle.enable();
     await setTimeout(IDLE_SPAN_MS);
     idle.disable();
+    // Every article changed: the build worker cannot update the index it holds, and builds it whole.
+    await changeArticles(seedsDir, Number.POSITIVE_INFINITY);
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     const report = await library.refresh();
@@ -148,14 +150,19 @@ async function refreshed(library: Library): Promise<number> {
   return report.durationMs;
 }
 
-/** What a moderator's edit does to one article: a paragraph added at its end. */
-async function changeOneArticle(seedsDir: string): Promise<void> {
-  const file = (await readdir(seedsDir)).filter((name) => name.endsWith('.txt')).sort()[1];
-  if (!file) throw new Error('the bench corpus has no second article');
-  await appendFile(
-    join(seedsDir, file),
-    '\nA moderator added this paragraph about the harbour tolls paid in 1921.',
-  );
+/** What a moderator's edit does to an article, here to the first `count` after the first: a paragraph added at its end. */
+async function changeArticles(seedsDir: string, count: number): Promise<void> {
+  const files = (await readdir(seedsDir))
+    .filter((name) => name.endsWith('.txt'))
+    .sort()
+    .slice(1, 1 + count);
+  if (files.length === 0) throw new Error('the bench corpus has no second article');
+  for (const file of files) {
+    await appendFile(
+      join(seedsDir, file),
+      '\nA moderator added this paragraph about the harbour tolls paid in 1921.',
+    );
+  }
 }
 
 /**
@@ -213,7 +220,7 @@ async function withLibrary<T>(
 /** The rows of the event-loop and memory figures, when they were measured. */
 function delayRows(figures: WorkerFigures, verdict: (met: boolean) => string): string[] {
   return [
-    `| main event-loop delay during a refresh of ${figures.delayPassages} passages, p99 | ${figures.loopDelayP99Ms.toFixed(1)} ms | | |`,
+    `| main event-loop delay during a refresh of ${figures.delayPassages} passages that builds the index whole (every article but the first changed), p99 | ${figures.loopDelayP99Ms.toFixed(1)} ms | | |`,
     `| main event-loop delay during that refresh, max | ${figures.loopDelayMaxMs.toFixed(1)} ms | ≤ ${WORKER_TARGETS.loopDelayMaxMs} ms | ${verdict(figures.loopDelayMaxMs <= WORKER_TARGETS.loopDelayMaxMs)} |`,
     `| the same with no refresh, over ${IDLE_SPAN_MS / 1000} s: p99 / max | ${figures.idleLoopDelayP99Ms.toFixed(1)} / ${figures.idleLoopDelayMaxMs.toFixed(1)} ms | | |`,
     `| that refresh, start to swap | ${Math.round(figures.delayRefreshMs)} ms | | |`,
