@@ -1,6 +1,7 @@
 /**
- * The real entry points as processes: `node --import tsx src/main.ts` (as `npm start` runs it) answers `/ask`
- * through the fake Discord and exits 0 on SIGTERM; a bad variable exits 2;
+ * The real entry points as processes: `npm start` answers `/ask` through the
+ * fake Discord and exits 0 when npm is sent SIGTERM (as a service manager
+ * does); `src/main.ts` with a bad variable exits 2;
  * `scripts/deploy-commands.ts` registers the commands. Each process runs in
  * an empty temporary folder, so a developer's `.env` cannot leak in. One bot
  * serves the scenarios of a running bot; the processes that exit at once
@@ -20,6 +21,7 @@ import {
   logLines,
   ROOT,
   type RunningProcess,
+  runNpmScript,
   runProcess,
   waitForLog,
 } from './process.ts';
@@ -75,19 +77,24 @@ describe('npm start with a token', { timeout: 60_000 }, () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
     url = `http://127.0.0.1:${port}/bridge`;
-    bot = run('src/main.ts', {
-      DISCORD_TOKEN: fake.token,
-      DISCORD_REST_API: fake.restBase,
-      SEEDS_DIR: join(workDir, 'seeds'),
-      SNAPSHOT_PATH: 'off',
-      OWNER_IDS: owner.id,
-      ALLOW_LOOPBACK_SOURCES: 'true',
-      SOURCE_ALLOWED_PORTS: `80,443,${port}`,
-      SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
-      SOURCE_FETCH_TIMEOUT_MS: '3000',
-      // Processes run at once on a small machine: one answer thread is enough.
-      ANSWER_WORKERS: '1',
+    const botDir = await mkdtemp(join(workDir, 'npm-start-'));
+    bot = await runNpmScript('start', {
+      cwd: botDir,
+      env: {
+        DISCORD_TOKEN: fake.token,
+        DISCORD_REST_API: fake.restBase,
+        SEEDS_DIR: join(workDir, 'seeds'),
+        SNAPSHOT_PATH: 'off',
+        OWNER_IDS: owner.id,
+        ALLOW_LOOPBACK_SOURCES: 'true',
+        SOURCE_ALLOWED_PORTS: `80,443,${port}`,
+        SOURCE_USER_AGENT: 'talkbot-process-test/1.0',
+        SOURCE_FETCH_TIMEOUT_MS: '3000',
+        // Processes run at once on a small machine: one answer thread is enough.
+        ANSWER_WORKERS: '1',
+      },
     });
+    children.push(bot);
     await waitForLog(bot, servesQuestions, 'the ready and library open log lines');
   });
 
@@ -129,7 +136,8 @@ describe('npm start with a token', { timeout: 60_000 }, () => {
     );
   });
 
-  it('exits 0 on SIGTERM, having logged no token', async () => {
+  it('exits 0 when npm is sent SIGTERM, having logged no token', async () => {
+    // npm passes the signal to its script's shell, which `exec` made the bot itself.
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
     const lines = logLines(bot.stderr());

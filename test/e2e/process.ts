@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { copyFile, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Json } from './fake-discord.ts';
 
@@ -57,6 +58,48 @@ export function runProcess(
     // A process group of its own, so that {@link killProcess} ends the processes it starts too (shards).
     detached: true,
   });
+  return tracked(child, options);
+}
+
+/**
+ * Runs `npm run <name>` as an operator does, the repository's own script: the
+ * work folder gets its package.json and links to what the script reads (src/,
+ * commands/, node_modules/, tsconfig.json), so no developer's `.env` is read.
+ * A signal to the returned process goes to npm, as a service manager's does.
+ *
+ * @example
+ * const bot = await runNpmScript('start', { cwd: workDir, env: { SNAPSHOT_PATH: 'off' } });
+ * bot.child.kill('SIGTERM');
+ * expect(await bot.exited).toBe(0);
+ */
+export async function runNpmScript(
+  name: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<RunningProcess> {
+  await copyFile(join(ROOT, 'package.json'), join(options.cwd, 'package.json'));
+  for (const entry of ['src', 'commands', 'node_modules', 'tsconfig.json']) {
+    await symlink(join(ROOT, entry), join(options.cwd, entry));
+  }
+  const child = spawn('npm', ['run', '--silent', name], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      // No registry: npm must not look for a newer version of itself.
+      npm_config_update_notifier: 'false',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return tracked(child, {});
+}
+
+/** Collects a process's output and writes `input` to it (see {@link runProcess}). */
+function tracked(
+  child: ChildProcess,
+  options: { input?: string; keepInputOpen?: boolean },
+): RunningProcess {
   // Typed lines, as a person would pipe them in; the end of input ends the console.
   if (options.input !== undefined) {
     if (options.keepInputOpen) child.stdin?.write(options.input);
@@ -83,8 +126,9 @@ export function runProcess(
  * afterAll(() => children.forEach(killProcess));
  */
 export function killProcess(running: RunningProcess): void {
+  // The group, even when its first process has exited: npm's script may outlive npm.
   const { pid } = running.child;
-  if (running.child.exitCode !== null || running.child.signalCode !== null || !pid) return;
+  if (!pid) return;
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
